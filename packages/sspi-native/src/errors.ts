@@ -1,0 +1,131 @@
+/**
+ * Typed errors for everything the native layer can report. The C++ side rejects with raw fields only
+ * (backend, operation, majorStatus, minorStatus, nativeMessage); `fromNative()` in native-errors.ts picks the class.
+ * `publicReason` is the only text safe to show a client: it never tells an unknown user from a bad password.
+ */
+export type Backend = 'gssapi' | 'sspi';
+
+export interface NativeStatus {
+  backend: Backend;
+  /** Native call that failed, e.g. `gss_accept_sec_context` or `AcceptSecurityContext`. */
+  operation: string;
+  /** GSS major status, or the SSPI SECURITY_STATUS stored unsigned (`>>> 0`). */
+  majorStatus?: number;
+  /** GSS minor status (a krb5/com_err or mechanism code), stored unsigned. Undefined on SSPI. */
+  minorStatus?: number;
+  /** Text from gss_display_status / FormatMessage. */
+  nativeMessage?: string;
+}
+
+export interface SspiErrorDetails extends Partial<NativeStatus> {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class SspiError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_SSPI_REPLAY`. */
+  readonly code: string = 'ERR_SSPI_FAILURE';
+  /** Short reason that is safe to send to the client. */
+  readonly publicReason: string = 'authentication failed';
+  readonly backend?: Backend;
+  readonly operation?: string;
+  readonly majorStatus?: number;
+  readonly minorStatus?: number;
+  readonly nativeMessage?: string;
+  /** What most likely causes this and how to fix it. */
+  readonly hint?: string;
+
+  constructor(message: string, details: SspiErrorDetails = {}) {
+    super(withStatus(message, details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.backend = details.backend;
+    this.operation = details.operation;
+    this.majorStatus = details.majorStatus;
+    this.minorStatus = details.minorStatus;
+    this.nativeMessage = details.nativeMessage;
+    this.hint = details.hint;
+  }
+}
+
+function withStatus(message: string, d: SspiErrorDetails): string {
+  const parts: string[] = [];
+  if (d.operation) parts.push(d.operation);
+  if (d.majorStatus !== undefined) parts.push(`major 0x${hex(d.majorStatus)}`);
+  if (d.minorStatus !== undefined && d.minorStatus !== 0) parts.push(`minor 0x${hex(d.minorStatus)}`);
+  return parts.length ? `${message} (${parts.join(', ')})` : message;
+}
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The native addon could not be loaded; the message lists every path tried and why each failed. */
+export class NativeLoadError extends SspiError {
+  override readonly code = 'ERR_SSPI_NATIVE_LOAD';
+}
+
+/** The system security library (libgssapi_krb5 / GSS.framework / secur32) is missing. */
+export class LibraryMissingError extends SspiError {
+  override readonly code = 'ERR_SSPI_LIBRARY_MISSING';
+}
+
+/** The token is garbage, truncated or of the wrong kind. */
+export class InvalidTokenError extends SspiError {
+  override readonly code = 'ERR_SSPI_INVALID_TOKEN';
+  override readonly publicReason = 'the authentication token is malformed';
+}
+
+/** A Kerberos authenticator was presented twice. */
+export class ReplayError extends SspiError {
+  override readonly code = 'ERR_SSPI_REPLAY';
+  override readonly publicReason = 'the authentication token was already used';
+}
+
+/** Client and server clocks differ by more than the allowed skew. */
+export class ClockSkewError extends SspiError {
+  override readonly code = 'ERR_SSPI_CLOCK_SKEW';
+  override readonly publicReason = 'client and server clocks differ too much';
+}
+
+/** The ticket is for a service principal this server holds no key for (wrong SPN, host reached by IP/alias, stale key). */
+export class WrongPrincipalError extends SspiError {
+  override readonly code = 'ERR_SSPI_WRONG_PRINCIPAL';
+  override readonly publicReason = 'the ticket was issued for another service principal';
+}
+
+/** The client asked for a target the KDC does not know (SPN not registered, URL by IP). */
+export class TargetUnknownError extends SspiError {
+  override readonly code = 'ERR_SSPI_TARGET_UNKNOWN';
+}
+
+/** No usable credentials: keytab missing or unreadable on a server, no ticket on a client. */
+export class NoCredentialsError extends SspiError {
+  override readonly code = 'ERR_SSPI_NO_CREDENTIALS';
+}
+
+/** The mechanism is not available or not allowed by policy. */
+export class UnsupportedMechanismError extends SspiError {
+  override readonly code = 'ERR_SSPI_UNSUPPORTED_MECHANISM';
+  override readonly publicReason = 'the authentication mechanism is not accepted';
+}
+
+/** The logon itself was refused (bad password, unknown user, disabled account): deliberately not told apart. */
+export class LogonDeniedError extends SspiError {
+  override readonly code = 'ERR_SSPI_LOGON_DENIED';
+  override readonly publicReason = 'logon failed';
+}
+
+export class ContextExpiredError extends SspiError {
+  override readonly code = 'ERR_SSPI_CONTEXT_EXPIRED';
+  override readonly publicReason = 'the security context expired';
+}
+
+export class CredentialsExpiredError extends SspiError {
+  override readonly code = 'ERR_SSPI_CREDENTIALS_EXPIRED';
+  override readonly publicReason = 'the credentials expired';
+}
+
+/** A context was used out of order: stepped while a step is running, after done, after dispose. */
+export class ContextStateError extends SspiError {
+  override readonly code = 'ERR_SSPI_CONTEXT_STATE';
+}

@@ -1,0 +1,10 @@
+export { acquireCredentials, Credentials } from './credentials';
+export type { ResolvedCredentialsOptions } from './credentials';
+export { ServerContext } from './server-context';
+export { ClientContext } from './client-context';
+export type { ResolvedClientContextOptions } from './options';
+export { liveObjects } from './live-objects';
+export { fromNative } from './native-errors';
+export type { Phase } from './native-errors';
+export * from './errors';
+export type * from './types';

@@ -1,0 +1,116 @@
+/**
+ * Turns what the addon rejects with (raw numbers and library text) into typed errors with a hint.
+ * A failure is matched against the rules in error-table.ts by its minor code first, then by its GSS
+ * routine error; among the rules that fit, the one restricted to the failure's phase and mechanism
+ * wins over a general one. Minor codes are compared as signed 32-bit integers because krb5.h
+ * defines them that way (KRB5KRB_AP_ERR_REPEAT is -1765328350).
+ */
+import {
+  GSS_S_DEFECTIVE_TOKEN,
+  GSS_S_DUPLICATE_TOKEN,
+  GSS_S_FAILURE,
+  GSS_S_OLD_TOKEN,
+  TABLE,
+} from './error-table';
+import type { Phase, Rule } from './error-table';
+import { ContextStateError, LibraryMissingError, ReplayError, SspiError } from './errors';
+import type { Backend, SspiErrorDetails } from './errors';
+
+export { krb5 } from './error-table';
+export type { Phase } from './error-table';
+
+/** @internal Every minor code the table classifies (tests compare it with the addon's list). */
+export function classifiedMinorCodes(): number[] {
+  return [...new Set(TABLE.flatMap((r) => r.minors ?? []))];
+}
+
+/** The phase of a context step, from the operation name; acquisitions need the caller's word. */
+function phaseOf(operation: string | undefined): Phase | undefined {
+  if (operation === 'gss_accept_sec_context' || operation === 'AcceptSecurityContext') return 'accept';
+  if (operation === 'gss_init_sec_context' || operation?.startsWith('InitializeSecurityContext')) return 'initiate';
+  return undefined;
+}
+
+/** What the addon attaches to the Errors it rejects with (src/native/js_values.cc). */
+interface RawNativeError {
+  message?: unknown;
+  backend?: unknown;
+  failure?: unknown;
+  operation?: unknown;
+  majorStatus?: unknown;
+  minorStatus?: unknown;
+  nativeMessage?: unknown;
+  mechanism?: unknown;
+}
+
+/**
+ * The typed error for a native failure. `phase` says where the call happened when the operation
+ * name alone cannot (credential acquisition). Anything that is not a native error object becomes a
+ * plain SspiError with the original as `cause`; an SspiError passes through unchanged.
+ */
+export function fromNative(raw: unknown, phase?: Phase): SspiError {
+  if (raw instanceof SspiError) return raw;
+  if (typeof raw !== 'object' || raw === null) {
+    return new SspiError(`native call failed: ${String(raw)}`, { cause: raw });
+  }
+  const r = raw as RawNativeError;
+  const details: SspiErrorDetails = {
+    backend: r.backend === 'sspi' ? 'sspi' : ('gssapi' satisfies Backend),
+    operation: typeof r.operation === 'string' ? r.operation : undefined,
+    majorStatus: typeof r.majorStatus === 'number' ? r.majorStatus >>> 0 : undefined,
+    minorStatus: typeof r.minorStatus === 'number' ? r.minorStatus >>> 0 : undefined,
+    nativeMessage: typeof r.nativeMessage === 'string' ? r.nativeMessage : undefined,
+    cause: raw,
+  };
+  const text = details.nativeMessage || (typeof r.message === 'string' ? r.message : 'unknown failure');
+
+  switch (r.failure) {
+    case 'library-missing':
+      return new LibraryMissingError(text, { ...details, hint: 'Install the system Kerberos/GSSAPI library named above.' });
+    case 'unsupported':
+      return new LibraryMissingError(text, { ...details, hint: 'The installed GSSAPI library lacks this feature; see the message for the alternative.' });
+    case 'context-state':
+      return new ContextStateError(text, { ...details, hint: 'Step a context once at a time, until done, and never after dispose().' });
+    case 'invalid-argument':
+      return new SspiError(text, { ...details, hint: 'The native layer refused an argument; this is a bug in the caller of sspi-native.' });
+    default:
+      break;
+  }
+
+  const mechanism = typeof r.mechanism === 'string' ? r.mechanism : undefined;
+  const rule = ruleFor(details.majorStatus, details.minorStatus, phase ?? phaseOf(details.operation), mechanism);
+  if (!rule) return new SspiError(text, details);
+  const summary = rule.summary.charAt(0).toUpperCase() + rule.summary.slice(1);
+  return new rule.error(`${summary}: ${text}`, { ...details, hint: rule.hint });
+}
+
+function ruleFor(
+  major: number | undefined,
+  minor: number | undefined,
+  phase: Phase | undefined,
+  mechanism: string | undefined,
+): Rule | undefined {
+  const fits = (r: Rule): boolean =>
+    (!r.phases || (phase !== undefined && r.phases.includes(phase))) &&
+    (!r.mechanisms || (mechanism !== undefined && r.mechanisms.includes(mechanism)));
+  const specificity = (r: Rule): number => (r.phases ? 1 : 0) + (r.mechanisms ? 2 : 0);
+  // Most specific fitting rule; table order breaks ties.
+  const best = (match: (r: Rule) => boolean): Rule | undefined =>
+    TABLE.filter((r) => match(r) && fits(r)).reduce<Rule | undefined>(
+      (found, r) => (found === undefined || specificity(r) > specificity(found) ? r : found),
+      undefined,
+    );
+
+  const signedMinor = minor === undefined ? undefined : minor | 0;
+  const byMinor = signedMinor === undefined ? undefined : best((r) => r.minors?.includes(signedMinor) ?? false);
+  if (byMinor) return byMinor;
+  if (major === undefined) return undefined;
+  if (major & (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN)) return TABLE.find((r) => r.error === ReplayError);
+  const routine = (major >>> 16) & 0xff;
+  // MIT reports undecodable Kerberos messages as GSS_S_FAILURE with minor 0 (the reason is lost
+  // when it builds the KRB-ERROR reply), so on the accepting side that means a malformed token.
+  if (routine === GSS_S_FAILURE && signedMinor === 0 && phase === 'accept') {
+    return best((r) => r.routine === GSS_S_DEFECTIVE_TOKEN);
+  }
+  return best((r) => r.routine === routine);
+}

@@ -1,0 +1,174 @@
+// The plain C++ interface every security backend implements (GSSAPI today, SSPI later).
+// Nothing here knows about Node-API: the glue in src/native/*.cc translates these structs to JS.
+// Backends report failures as Status values (with the library's own numbers) and never throw,
+// except std::bad_alloc.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sspi_native::backend {
+
+using Bytes = std::vector<uint8_t>;
+
+// Named as SSPI names them; the GSSAPI backend maps them to mechanism OIDs.
+enum class Package : uint8_t { Negotiate, Kerberos, NTLM };
+
+enum class Usage : uint8_t { Accept, Initiate };
+
+// What kind of failure a Status describes; the TS layer picks the error class from it
+// (and, for Native, from the major/minor numbers).
+enum class Failure : uint8_t {
+  None,
+  Native,           // the security library said no: major/minor are meaningful
+  LibraryMissing,   // the security library could not be loaded
+  InvalidArgument,  // the caller passed something the backend cannot use
+  ContextState,     // stepped while busy, after done, or after a failure
+  Unsupported,      // the loaded library lacks a function this request needs
+};
+
+struct Status {
+  bool ok = true;
+  Failure failure = Failure::None;
+  std::string operation;  // e.g. "gss_accept_sec_context"
+  uint32_t major = 0;     // GSS major status / SECURITY_STATUS
+  uint32_t minor = 0;     // GSS minor status (krb5 com_err code, ...); 0 on SSPI
+  std::string message;    // library text (gss_display_status / FormatMessage) or our own
+  // The package whose code this is, when known: NTLM minors (errno values from gss-ntlmssp) mean
+  // something else than krb5 ones.
+  std::optional<Package> mechanism;
+
+  static Status Fail(Failure failure, std::string operation, std::string message) {
+    Status s;
+    s.ok = false;
+    s.failure = failure;
+    s.operation = std::move(operation);
+    s.message = std::move(message);
+    return s;
+  }
+};
+
+struct CredentialOptions {
+  Usage usage = Usage::Accept;
+  std::vector<Package> packages;  // validated by the caller: non-empty, no duplicates
+  std::string principal;          // acceptor name; empty = any key in the keytab
+  std::string keytab;             // acceptor keytab; empty = library default (KRB5_KTNAME)
+  std::string ccache;             // initiator credential cache; empty = library default
+  std::string user;               // initiator user for password logon; empty = none
+  std::string password;           // wiped by AcquireCredentials once used
+};
+
+class Credentials {
+ public:
+  Credentials() = default;
+  Credentials(const Credentials&) = delete;
+  Credentials& operator=(const Credentials&) = delete;
+  virtual ~Credentials() = default;
+
+  virtual Usage usage() const = 0;
+  virtual const std::vector<Package>& packages() const = 0;
+};
+
+struct AcquireResult {
+  Status status;
+  std::shared_ptr<Credentials> credentials;  // set when status.ok
+};
+
+// May block (keytab/ccache reads, KDC round trips for a password logon): call off the JS thread.
+AcquireResult AcquireCredentials(CredentialOptions& options);
+
+struct StepResult {
+  Status status;
+  Bytes token;        // to send to the peer; empty when the mechanism produced none
+  bool done = false;  // the context is established on this side
+};
+
+struct Identity {
+  std::string principal;  // as the mechanism names it: alice@REALM, DOMAIN\alice
+  std::string user;
+  std::string domain;
+  Package mechanism = Package::Kerberos;  // never Negotiate: that is only the wrapper
+  bool delegated = false;
+  bool mutual = false;
+  bool anonymous = false;
+};
+
+// One side of a security context. step() may block and is called from libuv threadpool threads;
+// overlapping calls are refused with Failure::ContextState rather than serialised.
+class Context {
+ public:
+  Context() = default;
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  virtual ~Context() = default;
+
+  // input may be null only for the first step of a client context.
+  virtual StepResult step(const Bytes* input) = 0;
+  virtual bool done() const = 0;
+};
+
+class ServerContext : public Context {
+ public:
+  // Valid once done(); computed by the final step so this never blocks.
+  virtual Status identity(Identity* out) const = 0;
+};
+
+class ClientContext : public Context {};
+
+struct ClientOptions {
+  std::string target;  // HTTP/host, HTTP@host or HTTP/host@REALM
+  bool mutual = true;
+  bool delegate = false;
+};
+
+// Cheap: no library calls happen until the first step.
+std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials);
+std::shared_ptr<ClientContext> NewClientContext(std::shared_ptr<Credentials> credentials,
+                                                ClientOptions options);
+
+const char* BackendName();
+
+// Minor codes the backend reports faithfully even where the library renumbers them
+// (see gssapi/gss_util.cc); empty where no such renumbering exists (SSPI).
+std::vector<int32_t> RecoverableMinorCodes();
+
+// Overwrites a secret, including bytes left in its small-string buffer after a move, before the
+// memory is reused. The JS string it came from is beyond our reach; this only shortens the window.
+inline void WipeSecret(std::string& secret) {
+  secret.resize(secret.capacity());
+  volatile char* p = secret.data();
+  for (size_t i = 0; i < secret.size(); i++) p[i] = 0;
+  secret.clear();
+}
+
+// Process-wide counts of native objects that still hold (or may hold) library handles.
+// Tests use them to prove that dispose() and GC free everything.
+struct LiveCounts {
+  int64_t contexts = 0;
+  int64_t credentials = 0;
+};
+
+inline std::atomic<int64_t> live_contexts{0};
+inline std::atomic<int64_t> live_credentials{0};
+
+inline LiveCounts live_objects() {
+  return {live_contexts.load(), live_credentials.load()};
+}
+
+// Increments a counter for as long as it lives; backends embed one in each object owning a handle.
+class LiveCounter {
+ public:
+  explicit LiveCounter(std::atomic<int64_t>& counter) : counter_(counter) { counter_.fetch_add(1); }
+  ~LiveCounter() { counter_.fetch_sub(1); }
+  LiveCounter(const LiveCounter&) = delete;
+  LiveCounter& operator=(const LiveCounter&) = delete;
+
+ private:
+  std::atomic<int64_t>& counter_;
+};
+
+}  // namespace sspi_native::backend

@@ -1,0 +1,140 @@
+#include "context_wrap.h"
+
+#include "credentials_wrap.h"
+#include "js_values.h"
+#include "step_worker.h"
+
+namespace sspi_native {
+namespace {
+
+// Queues a step on the threadpool; the Promise settles on the JS thread.
+Napi::Value QueueStep(Napi::Env env, std::shared_ptr<backend::Context> context,
+                      std::optional<backend::Bytes> input) {
+  auto* worker = new StepWorker(env, std::move(context), std::move(input));  // deletes itself
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// The same step on the JS thread, for benchmarks that measure the per-step cost without the
+// threadpool hop. Blocks the event loop: not for servers.
+Napi::Value RunStep(Napi::Env env, backend::Context& context,
+                    const std::optional<backend::Bytes>& input) {
+  backend::StepResult result = context.step(input ? &*input : nullptr);
+  if (!result.status.ok) throw ToJsError(env, result.status);
+  return ToJsStepResult(env, result);
+}
+
+Napi::Error DisposedError(Napi::Env env) {
+  backend::Status s = backend::Status::Fail(backend::Failure::ContextState, "step",
+                                            "the context was disposed");
+  return ToJsError(env, s);
+}
+
+}  // namespace
+
+// ---- ServerContext -------------------------------------------------------------------------
+
+Napi::Function ServerContextWrap::Init(Napi::Env env) {
+  return DefineClass(env, "ServerContext",
+                     {InstanceMethod<&ServerContextWrap::Step>("step"),
+                      InstanceMethod<&ServerContextWrap::StepSync>("stepSync"),
+                      InstanceMethod<&ServerContextWrap::Identity>("identity"),
+                      InstanceMethod<&ServerContextWrap::Dispose>("dispose"),
+                      InstanceAccessor<&ServerContextWrap::Done>("done"),
+                      InstanceAccessor<&ServerContextWrap::Disposed>("disposed")});
+}
+
+ServerContextWrap::ServerContextWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<ServerContextWrap>(info) {
+  context_ = backend::NewServerContext(CredentialsWrap::From(info[0]));
+}
+
+std::shared_ptr<backend::ServerContext> ServerContextWrap::Live(Napi::Env env) const {
+  if (!context_) throw DisposedError(env);
+  return context_;
+}
+
+Napi::Value ServerContextWrap::Step(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  return QueueStep(info.Env(), std::move(context), ToBytes(info[0], "token"));
+}
+
+Napi::Value ServerContextWrap::StepSync(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  return RunStep(info.Env(), *context, ToBytes(info[0], "token"));
+}
+
+Napi::Value ServerContextWrap::Identity(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  backend::Identity identity;
+  backend::Status status = context->identity(&identity);
+  if (!status.ok) throw ToJsError(info.Env(), status);
+  return ToJsIdentity(info.Env(), identity);
+}
+
+Napi::Value ServerContextWrap::Dispose(const Napi::CallbackInfo& info) {
+  context_.reset();
+  return info.Env().Undefined();
+}
+
+Napi::Value ServerContextWrap::Done(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), context_ && context_->done());
+}
+
+Napi::Value ServerContextWrap::Disposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !context_);
+}
+
+// ---- ClientContext -------------------------------------------------------------------------
+
+Napi::Function ClientContextWrap::Init(Napi::Env env) {
+  return DefineClass(env, "ClientContext",
+                     {InstanceMethod<&ClientContextWrap::Step>("step"),
+                      InstanceMethod<&ClientContextWrap::StepSync>("stepSync"),
+                      InstanceMethod<&ClientContextWrap::Dispose>("dispose"),
+                      InstanceAccessor<&ClientContextWrap::Done>("done"),
+                      InstanceAccessor<&ClientContextWrap::Disposed>("disposed")});
+}
+
+ClientContextWrap::ClientContextWrap(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<ClientContextWrap>(info) {
+  Napi::Env env = info.Env();
+  auto credentials = CredentialsWrap::From(info[0]);
+  if (!info[1].IsString()) throw Napi::TypeError::New(env, "target must be a string");
+  backend::ClientOptions options;
+  options.target = info[1].As<Napi::String>().Utf8Value();
+  options.mutual = info[2].IsUndefined() ? true : info[2].ToBoolean().Value();
+  options.delegate = info[3].ToBoolean().Value();
+  context_ = backend::NewClientContext(std::move(credentials), std::move(options));
+}
+
+std::shared_ptr<backend::ClientContext> ClientContextWrap::Live(Napi::Env env) const {
+  if (!context_) throw DisposedError(env);
+  return context_;
+}
+
+Napi::Value ClientContextWrap::Step(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  return QueueStep(info.Env(), std::move(context), ToBytes(info[0], "token"));
+}
+
+Napi::Value ClientContextWrap::StepSync(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  return RunStep(info.Env(), *context, ToBytes(info[0], "token"));
+}
+
+Napi::Value ClientContextWrap::Dispose(const Napi::CallbackInfo& info) {
+  context_.reset();
+  return info.Env().Undefined();
+}
+
+Napi::Value ClientContextWrap::Done(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), context_ && context_->done());
+}
+
+Napi::Value ClientContextWrap::Disposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !context_);
+}
+
+}  // namespace sspi_native

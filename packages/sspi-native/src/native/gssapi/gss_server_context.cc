@@ -1,0 +1,206 @@
+// Acceptor side: one gss_accept_sec_context context per handshake, freed on dispose or GC.
+#include "gss_server_context.h"
+
+#include <optional>
+
+#include "gss_oids.h"
+#include "gss_tokens.h"
+#include "gss_util.h"
+
+namespace sspi_native::gss {
+
+using backend::Bytes;
+using backend::Failure;
+using backend::Package;
+using backend::Status;
+using backend::StepResult;
+
+namespace {
+
+const char* PackageName(Package p) {
+  switch (p) {
+    case Package::Negotiate: return "Negotiate";
+    case Package::Kerberos: return "Kerberos";
+    case Package::NTLM: return "NTLM";
+  }
+  return "?";
+}
+
+// Kerberos names are user@REALM (the realm is after the last '@'); NTLM names are DOMAIN\user.
+void SplitName(const std::string& principal, Package mech, std::string* user, std::string* domain) {
+  size_t at = mech == Package::NTLM ? principal.find('\\') : principal.rfind('@');
+  if (at == std::string::npos) {
+    *user = principal;
+    domain->clear();
+  } else if (mech == Package::NTLM) {
+    *domain = principal.substr(0, at);
+    *user = principal.substr(at + 1);
+  } else {
+    *user = principal.substr(0, at);
+    *domain = principal.substr(at + 1);
+  }
+}
+
+}  // namespace
+
+GssServerContext::GssServerContext(std::shared_ptr<GssCredentials> credentials)
+    : credentials_(std::move(credentials)) {}
+
+GssServerContext::~GssServerContext() { Release(); }
+
+void GssServerContext::Release() {
+  if (handle_ != GSS_C_NO_CONTEXT) {
+    OM_uint32 minor = 0;
+    credentials_->api()->delete_sec_context(&minor, &handle_, GSS_C_NO_BUFFER);
+    handle_ = GSS_C_NO_CONTEXT;
+  }
+}
+
+bool GssServerContext::done() const { return done_.load(); }
+
+// Refuse a mechanism the credential was not acquired for before the library sees the token: the
+// library would report that as "no credentials", which points at the keytab instead of the client.
+Status GssServerContext::CheckOffered(const Bytes& token) {
+  std::optional<Package> offered = OfferedPackage(token);
+  offered_ = offered;
+  if (!offered || credentials_->allows(*offered)) return {};
+  Status s;
+  s.ok = false;
+  s.failure = Failure::Native;
+  s.operation = "gss_accept_sec_context";
+  s.major = GSS_S_BAD_MECH;
+  s.message = std::string("the client offered ") + PackageName(*offered) +
+              ", which these credentials do not accept";
+  s.mechanism = offered;
+  return s;
+}
+
+StepResult GssServerContext::step(const Bytes* input) {
+  StepResult r;
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    r.status = Status::Fail(Failure::ContextState, "step", "a step is already running");
+    return r;
+  }
+  if (done_ || failed_) {
+    r.status = Status::Fail(Failure::ContextState, "step",
+                            done_ ? "the context is already established"
+                                  : "the context failed at an earlier step");
+    return r;
+  }
+  if (input == nullptr || input->empty()) {
+    r.status = Status::Fail(Failure::InvalidArgument, "step", "a server step needs a token");
+    return r;
+  }
+  if (credentials_->usage() != backend::Usage::Accept) {
+    r.status = Status::Fail(Failure::InvalidArgument, "step",
+                            "a server context needs credentials acquired with usage 'accept'");
+    return r;
+  }
+  if (handle_ == GSS_C_NO_CONTEXT) {
+    r.status = CheckOffered(*input);
+    if (!r.status.ok) {
+      failed_ = true;
+      return r;
+    }
+  }
+
+  const Api* api = credentials_->api();
+  gss_buffer_desc in{input->size(), const_cast<uint8_t*>(input->data())};
+  Name source(api);
+  gss_OID mech = GSS_C_NO_OID;
+  Buffer out(api);
+  OM_uint32 flags = 0, minor = 0;
+  gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
+  OM_uint32 major = api->accept_sec_context(&minor, &handle_, credentials_->handle(), &in,
+                                            GSS_C_NO_CHANNEL_BINDINGS, source.out(), &mech,
+                                            out.out(), &flags, nullptr, &delegated);
+  if (delegated != GSS_C_NO_CREDENTIAL) {
+    // Delegated credentials are not exposed yet; release them so they cannot leak.
+    OM_uint32 ignored = 0;
+    api->release_cred(&ignored, &delegated);
+  }
+  r.token.assign(out.data(), out.data() + out.size());
+
+  if (GSS_ERROR(major)) {
+    r.status = NativeFailure(api, "gss_accept_sec_context", major, minor, mech);
+    r.status.mechanism = mech != GSS_C_NO_OID ? oids::PackageOf(mech) : std::nullopt;
+    if (!r.status.mechanism) r.status.mechanism = negotiated_ ? negotiated_ : offered_;
+    failed_ = true;
+    Release();  // a failed context cannot continue; free it now rather than at dispose/GC
+    return r;
+  }
+  if (major & GSS_S_CONTINUE_NEEDED) {
+    if (mech != GSS_C_NO_OID && oids::PackageOf(mech)) negotiated_ = oids::PackageOf(mech);
+    if (offered_ == Package::Negotiate && !negotiated_) negotiated_ = SpnegoSupportedMech(r.token);
+    if (!r.token.empty()) return r;
+    // An acceptor that wants more must say something to the client (RFC 2743 2.2.2). MIT's krb5
+    // mechanism answers some malformed tokens this way, which would leave the handshake hanging.
+    r.status.ok = false;
+    r.status.failure = Failure::Native;
+    r.status.operation = "gss_accept_sec_context";
+    r.status.major = GSS_S_DEFECTIVE_TOKEN;
+    r.status.message = "the mechanism asked for another token but produced none to send (malformed token)";
+    failed_ = true;
+    Release();
+    return r;
+  }
+
+  r.status = Complete(source.get(), mech, flags);
+  if (!r.status.ok) {
+    failed_ = true;
+    Release();
+    return r;
+  }
+  done_ = true;
+  r.done = true;
+  return r;
+}
+
+// Runs on the final step (worker thread) so identity() is a plain read.
+Status GssServerContext::Complete(gss_name_t source, gss_OID mech, OM_uint32 flags) {
+  const Api* api = credentials_->api();
+  std::optional<Package> package = oids::PackageOf(mech);
+  if (!package) {
+    return Status::Fail(Failure::Native, "gss_accept_sec_context",
+                        "the client authenticated with an unexpected mechanism " +
+                            oids::ToDotted(mech));
+  }
+  Buffer text(api);
+  OM_uint32 minor = 0;
+  OM_uint32 major = api->display_name(&minor, source, text.out(), nullptr);
+  if (GSS_ERROR(major)) return NativeFailure(api, "gss_display_name", major, minor, mech);
+  std::string principal(reinterpret_cast<const char*>(text.data()), text.size());
+  // gss-ntlmssp counts a trailing NUL in the length.
+  while (!principal.empty() && principal.back() == '\0') principal.pop_back();
+
+  identity_.principal = principal;
+  SplitName(principal, *package, &identity_.user, &identity_.domain);
+  identity_.mechanism = *package;
+  identity_.delegated = (flags & GSS_C_DELEG_FLAG) != 0;
+  identity_.mutual = (flags & GSS_C_MUTUAL_FLAG) != 0;
+  identity_.anonymous = (flags & GSS_C_ANON_FLAG) != 0;
+  return {};
+}
+
+Status GssServerContext::identity(backend::Identity* out) const {
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return Status::Fail(Failure::ContextState, "identity", "a step is running");
+  if (!done_) {
+    return Status::Fail(Failure::ContextState, "identity", "the context is not established yet");
+  }
+  *out = identity_;
+  return {};
+}
+
+}  // namespace sspi_native::gss
+
+namespace sspi_native::backend {
+
+std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials) {
+  // Only one backend is compiled in, so every Credentials here is a GssCredentials.
+  return std::make_shared<gss::GssServerContext>(
+      std::static_pointer_cast<gss::GssCredentials>(std::move(credentials)));
+}
+
+}  // namespace sspi_native::backend

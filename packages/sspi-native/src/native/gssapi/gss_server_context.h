@@ -1,0 +1,38 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "../backend.h"
+#include "gss_credentials.h"
+
+namespace sspi_native::gss {
+
+class GssServerContext final : public backend::ServerContext {
+ public:
+  explicit GssServerContext(std::shared_ptr<GssCredentials> credentials);
+  ~GssServerContext() override;
+
+  backend::StepResult step(const backend::Bytes* input) override;
+  bool done() const override;
+  backend::Status identity(backend::Identity* out) const override;
+
+ private:
+  backend::Status CheckOffered(const backend::Bytes& token);
+  backend::Status Complete(gss_name_t source, gss_OID mech, OM_uint32 flags);
+  void Release();
+
+  std::shared_ptr<GssCredentials> credentials_;  // kept alive as long as the context
+  mutable std::mutex mutex_;                     // one step at a time (try_lock, never waits)
+  gss_ctx_id_t handle_ = GSS_C_NO_CONTEXT;
+  std::atomic<bool> done_{false};  // read from the JS thread without taking mutex_
+  bool failed_ = false;
+  std::optional<backend::Package> offered_;     // from the first token's framing, when it says
+  std::optional<backend::Package> negotiated_;  // what SPNEGO picked, once a leg reports it
+  backend::Identity identity_;
+  backend::LiveCounter live_{backend::live_contexts};
+};
+
+}  // namespace sspi_native::gss

@@ -1,0 +1,151 @@
+/**
+ * Validation of caller options, done once and up front so that a mistake is reported with the
+ * option's name instead of surfacing later as a library status code.
+ */
+import type { AcquireCredentialsOptions, ClientContextOptions, CredentialUsage, SecurityPackage } from './types';
+
+const PACKAGES: readonly SecurityPackage[] = ['Negotiate', 'Kerberos', 'NTLM'];
+const USAGES: readonly CredentialUsage[] = ['accept', 'initiate'];
+const DEFAULT_PACKAGES: readonly SecurityPackage[] = Object.freeze(['Negotiate', 'Kerberos'] as const);
+
+/** Options after validation and defaults. Frozen; the password is not kept here. */
+export interface ResolvedCredentialsOptions {
+  readonly usage: CredentialUsage;
+  readonly packages: readonly SecurityPackage[];
+  readonly principal?: string;
+  readonly keytab?: string;
+  readonly ccache?: string;
+  readonly user?: string;
+}
+
+export interface ResolvedClientContextOptions {
+  readonly target: string;
+  readonly flags: { readonly mutualAuth: boolean; readonly delegate: boolean };
+}
+
+type Code = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
+
+function typeError(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' satisfies Code });
+}
+
+function rangeError(message: string): RangeError {
+  return Object.assign(new RangeError(message), { code: 'ERR_INVALID_ARG_VALUE' satisfies Code });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A non-empty string without NUL (it ends up as a C string). */
+function optionalString(o: Record<string, unknown>, name: string, where: string): string | undefined {
+  const value = o[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw typeError(`${where}.${name} must be a string, got ${describe(value)}`);
+  if (value.length === 0) throw rangeError(`${where}.${name} must not be empty`);
+  if (value.includes('\0')) throw rangeError(`${where}.${name} must not contain NUL characters`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `'${value}'` : typeof value;
+}
+
+function resolvePackages(value: unknown): readonly SecurityPackage[] {
+  if (value === undefined) return DEFAULT_PACKAGES;
+  if (!Array.isArray(value)) throw typeError(`options.packages must be an array, got ${describe(value)}`);
+  if (value.length === 0) throw rangeError('options.packages must list at least one package');
+  const seen = new Set<SecurityPackage>();
+  for (const p of value) {
+    if (!PACKAGES.includes(p as SecurityPackage)) {
+      throw rangeError(`options.packages contains ${describe(p)}; allowed: ${PACKAGES.join(', ')}`);
+    }
+    if (seen.has(p as SecurityPackage)) throw rangeError(`options.packages lists '${p}' twice`);
+    seen.add(p as SecurityPackage);
+  }
+  if (seen.has('Negotiate') && seen.size === 1) {
+    // Negotiate is only a wrapper: with nothing inside it there is nothing to negotiate.
+    throw rangeError("options.packages: 'Negotiate' needs 'Kerberos' and/or 'NTLM' to negotiate");
+  }
+  return Object.freeze([...value] as SecurityPackage[]);
+}
+
+/** Validates acquireCredentials() options; returns the frozen resolved form and the password. */
+export function resolveCredentialsOptions(options: unknown): {
+  resolved: ResolvedCredentialsOptions;
+  password: string | undefined;
+} {
+  if (!isObject(options)) throw typeError(`options must be an object, got ${describe(options)}`);
+  const o = options as Record<string, unknown> & Partial<AcquireCredentialsOptions>;
+  if (typeof o.usage !== 'string') throw typeError(`options.usage must be 'accept' or 'initiate', got ${describe(o.usage)}`);
+  if (!USAGES.includes(o.usage)) throw rangeError(`options.usage must be 'accept' or 'initiate', got ${describe(o.usage)}`);
+  const usage = o.usage;
+  const packages = resolvePackages(o.packages);
+  const principal = optionalString(o, 'principal', 'options');
+  const keytab = optionalString(o, 'keytab', 'options');
+  const ccache = optionalString(o, 'ccache', 'options');
+  const user = optionalString(o, 'user', 'options');
+  const password = o.password === undefined ? undefined : o.password;
+  if (password !== undefined && typeof password !== 'string') {
+    throw typeError(`options.password must be a string, got ${typeof password}`);
+  }
+  if (password?.includes('\0')) throw rangeError('options.password must not contain NUL characters');
+
+  const onlyFor = (name: string, value: unknown, wanted: CredentialUsage): void => {
+    if (value !== undefined && usage !== wanted) {
+      throw rangeError(`options.${name} applies to usage '${wanted}' only (usage is '${usage}')`);
+    }
+  };
+  onlyFor('principal', principal, 'accept');
+  onlyFor('keytab', keytab, 'accept');
+  onlyFor('ccache', ccache, 'initiate');
+  onlyFor('user', user, 'initiate');
+  onlyFor('password', password, 'initiate');
+  if ((user === undefined) !== (password === undefined)) {
+    throw rangeError('options.user and options.password must be given together');
+  }
+  if (user !== undefined && ccache !== undefined) {
+    throw rangeError('options.ccache and options.user/password exclude each other');
+  }
+  if (ccache !== undefined && packages.includes('NTLM')) {
+    throw rangeError("options.ccache holds Kerberos tickets only: with 'NTLM' in packages, pass user and password");
+  }
+
+  const resolved: ResolvedCredentialsOptions = Object.freeze({
+    usage,
+    packages,
+    ...(principal !== undefined && { principal }),
+    ...(keytab !== undefined && { keytab }),
+    ...(ccache !== undefined && { ccache }),
+    ...(user !== undefined && { user }),
+  });
+  return { resolved, password };
+}
+
+// SSPI style HTTP/host, GSS host-based HTTP@host, or a full principal HTTP/host@REALM.
+const TARGET = /^[^/@\s]+(?:\/[^/@\s]+(?:@[^@\s]+)?|@[^/@\s]+)$/;
+
+/** Validates ClientContext options ({@link ClientContextOptions}). */
+export function resolveClientContextOptions(options: unknown): ResolvedClientContextOptions {
+  if (!isObject(options)) throw typeError(`options must be an object, got ${describe(options)}`);
+  const target = options['target'];
+  if (typeof target !== 'string') throw typeError(`options.target must be a string, got ${describe(target)}`);
+  if (!TARGET.test(target)) {
+    throw rangeError(`options.target must look like HTTP/host, HTTP@host or HTTP/host@REALM, got '${target}'`);
+  }
+  const flags = options['flags'] === undefined ? {} : options['flags'];
+  if (!isObject(flags)) throw typeError(`options.flags must be an object, got ${describe(flags)}`);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = flags[name];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') throw typeError(`options.flags.${name} must be a boolean, got ${describe(value)}`);
+    return value;
+  };
+  const resolved = {
+    target,
+    flags: Object.freeze({ mutualAuth: flag('mutualAuth', true), delegate: flag('delegate', false) }),
+  } satisfies ResolvedClientContextOptions;
+  return Object.freeze(resolved);
+}

@@ -1,0 +1,77 @@
+/** Security packages, named as SSPI names them; the GSSAPI backend maps them to mechanism OIDs. */
+export type SecurityPackage = 'Negotiate' | 'Kerberos' | 'NTLM';
+
+/** The mechanism that actually authenticated a context (Negotiate is only a wrapper). */
+export type Mechanism = 'Kerberos' | 'NTLM';
+
+export type CredentialUsage = 'accept' | 'initiate';
+
+/** Options for {@link acquireCredentials}. Resolved and validated once; the caller's object is never mutated. */
+export interface AcquireCredentialsOptions {
+  /** `accept` for a server, `initiate` for a client. */
+  usage: CredentialUsage;
+  /**
+   * Packages the credential may use. Default `['Negotiate', 'Kerberos']` (NTLM only when asked for).
+   * `Negotiate` accepts SPNEGO; inside it only the other listed packages are negotiated.
+   */
+  packages?: readonly SecurityPackage[];
+  /** Acceptor: the service principal to accept for (e.g. `HTTP/host@REALM`). Default: any key in the keytab. */
+  principal?: string;
+  /** Acceptor: keytab file. Default: `KRB5_KTNAME`, else the system keytab. GSSAPI only. */
+  keytab?: string;
+  /** Initiator: credential cache (e.g. `FILE:/tmp/cc`). Default: `KRB5CCNAME`, else the default cache. GSSAPI only. */
+  ccache?: string;
+  /** Initiator: explicit user (`user`, `DOMAIN\\user` or `user@REALM`) with `password`. */
+  user?: string;
+  /** Initiator: password for `user`. Never logged. */
+  password?: string;
+}
+
+/** Flags a client asks for; each backend maps them to its own request bits. */
+export interface ClientContextFlags {
+  /** Ask the server to prove itself (Kerberos AP-REP). Default true. */
+  mutualAuth?: boolean;
+  /** Forward the client's TGT to the server (Kerberos delegation). Default false. */
+  delegate?: boolean;
+}
+
+export interface ClientContextOptions {
+  /** Service principal: `HTTP/host` (SSPI style), `HTTP@host` (GSS host-based) or `HTTP/host@REALM`. */
+  target: string;
+  flags?: ClientContextFlags;
+}
+
+/** Result of one step of a security context. */
+export interface StepResult {
+  /** Token to send to the peer, if the mechanism produced one. */
+  token?: Buffer;
+  /** True when the context is established on this side. */
+  done: boolean;
+}
+
+/** Who authenticated, read from an established server context. */
+export interface Identity {
+  /** Full principal as the mechanism names it: `alice@EXAMPLE.TEST` or `DOMAIN\\alice`. */
+  principal: string;
+  /** User name without realm or domain: `alice`. */
+  user: string;
+  /** Kerberos realm or NTLM domain; empty when the mechanism gave none. */
+  domain: string;
+  /** Mechanism that authenticated the user. */
+  mechanism: Mechanism;
+  /** The client delegated credentials to us. */
+  delegated: boolean;
+  /** The client asked for and got mutual authentication. */
+  mutual: boolean;
+  /**
+   * The client authenticated anonymously (Kerberos anonymous PKINIT): no real user behind it.
+   * Always set by sspi-native; optional only so that identities built by hand (test fakes) stay valid.
+   */
+  anonymous?: boolean;
+}
+
+/** Counts of native objects still alive; used by tests to prove nothing leaks. */
+export interface LiveObjects {
+  contexts: number;
+  credentials: number;
+}
