@@ -1,0 +1,112 @@
+import type { IncomingMessage } from 'node:http';
+import { MalformedAuthorizationError } from './errors';
+
+/** HTTP authentication schemes this strategy speaks. `NTLM` is the raw NTLM scheme some clients use. */
+export type AuthScheme = 'Negotiate' | 'NTLM';
+
+export type ParsedAuthorization =
+  /** No `Authorization` header at all. */
+  | { readonly kind: 'none' }
+  /** A scheme that belongs to someone else (Basic, Bearer...): leave it to the other strategies. */
+  | { readonly kind: 'other-scheme'; readonly scheme: string }
+  | {
+      readonly kind: 'token';
+      readonly scheme: AuthScheme;
+      readonly token: Buffer;
+      /** The token as received; only ever logged truncated. */
+      readonly base64: string;
+    };
+
+const SCHEMES: ReadonlyMap<string, AuthScheme> = new Map([
+  ['negotiate', 'Negotiate'],
+  ['ntlm', 'NTLM'],
+]);
+
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Every `Authorization` value the client sent. Node keeps only the first of duplicated `Authorization` headers in
+ * `req.headers`, so duplicates are counted from `rawHeaders`.
+ */
+export function authorizationValues(req: Pick<IncomingMessage, 'headers'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>): string[] {
+  const raw = req.rawHeaders;
+  if (Array.isArray(raw)) {
+    const values: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      if (raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
+    }
+    return values;
+  }
+  const single = req.headers.authorization;
+  return typeof single === 'string' ? [single] : [];
+}
+
+/**
+ * Parses the `Authorization` values strictly: `<scheme> SP <token68>` with a case-insensitive scheme, exactly one
+ * space, and a canonical standard-base64 token of at most `maxTokenBytes` decoded bytes.
+ * @throws MalformedAuthorizationError when the header is for our scheme but is not exactly that.
+ */
+export function parseAuthorization(values: readonly string[], maxTokenBytes: number): ParsedAuthorization {
+  if (values.length === 0) return { kind: 'none' };
+  const ours = values.filter((value) => schemeOf(value) !== undefined);
+  if (ours.length === 0) return { kind: 'other-scheme', scheme: firstWord(values[0]!) };
+  if (values.length > 1) throw new MalformedAuthorizationError('multiple-headers');
+
+  const value = values[0]!;
+  const scheme = schemeOf(value)!;
+  if (value.includes('\0')) throw new MalformedAuthorizationError('nul-byte');
+  const rest = value.slice(scheme.length);
+  if (rest === '' || rest === ' ') throw new MalformedAuthorizationError('missing-token');
+  if (rest[0] !== ' ' || rest[1] === ' ' || rest[1] === '\t') throw new MalformedAuthorizationError('bad-separator');
+
+  const base64 = rest.slice(1);
+  const token = decodeToken(base64, maxTokenBytes);
+  return { kind: 'token', scheme, token, base64 };
+}
+
+function decodeToken(base64: string, maxTokenBytes: number): Buffer {
+  if (base64.includes(',')) throw new MalformedAuthorizationError('credentials-list');
+  // Checked before decoding so a huge header never costs a huge allocation.
+  if (decodedLength(base64) > maxTokenBytes) {
+    throw new MalformedAuthorizationError(
+      'token-too-large',
+      `decoded token exceeds options.maxTokenBytes (${maxTokenBytes}); Kerberos tickets with large PACs (many groups) ` +
+        'may need a higher limit, and Node itself caps headers at --max-http-header-size (16 KiB by default)',
+    );
+  }
+  if (/[^A-Za-z0-9+/=]/.test(base64)) {
+    throw new MalformedAuthorizationError(/[-_]/.test(base64) ? 'base64url-alphabet' : 'invalid-character');
+  }
+  // Only the alphabet is left: anything else wrong is the placement or count of '='.
+  if (!STANDARD_BASE64.test(base64)) throw new MalformedAuthorizationError('bad-padding');
+  if (base64.length % 4 !== 0) throw new MalformedAuthorizationError('bad-padding');
+  const token = Buffer.from(base64, 'base64');
+  // Buffer.from ignores non-zero bits in the last character; a strict codec refuses two spellings of one token.
+  if (token.toString('base64') !== base64) throw new MalformedAuthorizationError('non-canonical-base64');
+  return token;
+}
+
+/** The decoded size, from the encoded length and trailing padding alone. */
+function decodedLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/**
+ * Our scheme if the value starts with it and the scheme name ends there (`Negotiatex` is someone else's), so a
+ * tab, NUL or comma right after `Negotiate` is reported as our malformed header rather than ignored.
+ */
+function schemeOf(value: string): AuthScheme | undefined {
+  const name = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+/.exec(value)?.[0];
+  return name === undefined ? undefined : SCHEMES.get(name.toLowerCase());
+}
+
+function firstWord(value: string): string {
+  const end = value.search(/[ \t]/);
+  return end === -1 ? value : value.slice(0, end);
+}
+
+/** A `WWW-Authenticate` value: the bare scheme to start a handshake, or the scheme and our next token. */
+export function challenge(scheme: AuthScheme, token?: Buffer): string {
+  return token && token.length > 0 ? `${scheme} ${token.toString('base64')}` : scheme;
+}

@@ -1,0 +1,201 @@
+import type { Credentials, SecurityPackage } from 'sspi-native';
+import { createDebuglogLogger, type SspiLogger } from './logger';
+import { createNativeContextFactory } from './native-context-factory';
+import {
+  describe,
+  optionConflictError,
+  optionRangeError,
+  optionTypeError,
+  optionalBoolean,
+  optionalFunction,
+  optionalNonEmptyString,
+  optionalPositiveInteger,
+} from './option-checks';
+import type { ServerContextFactory } from './server-context';
+
+/** Options shared by both verify styles. Every one is optional. */
+export interface SspiStrategyOptionsBase {
+  /** Name to register the strategy under, as in `passport.authenticate(name)`. Default `'sspi'`. */
+  name?: string;
+  /**
+   * Acceptor credentials from sspi-native's `acquireCredentials({ usage: 'accept' })`, or a Promise of them, to
+   * share one credential between strategies. Cannot be combined with {@link keytab} or {@link principal}.
+   * Default: acquired by the strategy on the first request, from `keytab`/`principal`/`packages`.
+   */
+  credentials?: Credentials | PromiseLike<Credentials>;
+  /** Keytab holding the service key (GSSAPI only). Default: `KRB5_KTNAME`, else the system keytab. */
+  keytab?: string;
+  /** Service principal to accept for, e.g. `HTTP/app.example.test@EXAMPLE.TEST`. Default: any key in the keytab. */
+  principal?: string;
+  /**
+   * Security packages to accept. Default `['Negotiate', 'Kerberos']`: Kerberos only, and a client that falls back
+   * to NTLM is refused with a 401 naming the reason. Add `'NTLM'` to accept NTLM (inside Negotiate, or with the
+   * `NTLM` scheme).
+   */
+  packages?: readonly SecurityPackage[];
+  /**
+   * Time to live, in ms, of a multi-leg handshake waiting for the client's next token on a connection; when it
+   * runs out, its native context is disposed and the client must start again. Default `30000`.
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * Most handshakes that may wait for a next leg at once, across all connections; a new one beyond it gets a 503
+   * with `Retry-After`. Each costs one native context and needs one open connection. Default `10000`.
+   */
+  maxPendingHandshakes?: number;
+  /**
+   * Largest accepted token, in decoded bytes; a larger one gets a 400. Default `65536` (64 KiB). Node itself
+   * caps all request headers at `--max-http-header-size` (16 KiB by default): raise both for users in many groups.
+   */
+  maxTokenBytes?: number;
+  /**
+   * Send the server's final token (Kerberos AP-REP) with the successful response, as
+   * `WWW-Authenticate: Negotiate <token>`, so a client that asked for mutual authentication can check the server.
+   * Default `true`.
+   */
+  mutualAuth?: boolean;
+  /**
+   * Accept anonymous logons (Kerberos anonymous PKINIT, no real user behind them); the user then has
+   * `anonymous: true`. Default `false`: refused with a 401 (`ERR_SSPI_ANONYMOUS_REFUSED`).
+   */
+  allowAnonymous?: boolean;
+  /**
+   * Receives handshake progress (`debug`) and failures with their typed error and hint (`warn`); `console` fits.
+   * Tokens appear only as their first 16 base64 characters and length. Default: `util.debuglog('passport-sspi')`,
+   * silent unless `NODE_DEBUG=passport-sspi`.
+   */
+  logger?: SspiLogger;
+  /**
+   * Advanced: creates the server context for each handshake in place of sspi-native (test doubles, custom
+   * backends). Cannot be combined with {@link credentials}, {@link keytab} or {@link principal}.
+   * Default: sspi-native's `ServerContext` over the shared acceptor credentials.
+   */
+  contextFactory?: ServerContextFactory;
+}
+
+/** Options for a verify called as `(user, done)`. */
+export interface SspiStrategyOptions extends SspiStrategyOptionsBase {
+  /** Pass the request to verify as its first argument. Default `false`. */
+  passReqToCallback?: false;
+}
+
+/** Options for a verify called as `(req, user, done)`. */
+export interface SspiStrategyOptionsWithRequest extends SspiStrategyOptionsBase {
+  /** Pass the request to verify as its first argument. */
+  passReqToCallback: true;
+}
+
+/** Every option with its default filled in; built once per strategy and frozen. */
+export interface ResolvedOptions {
+  readonly name: string;
+  readonly packages: readonly SecurityPackage[];
+  readonly allowsNtlm: boolean;
+  readonly passReqToCallback: boolean;
+  readonly handshakeTimeoutMs: number;
+  readonly maxPendingHandshakes: number;
+  readonly maxTokenBytes: number;
+  readonly mutualAuth: boolean;
+  readonly allowAnonymous: boolean;
+  readonly logger: SspiLogger;
+  readonly contextFactory: ServerContextFactory;
+}
+
+export const DEFAULT_NAME = 'sspi';
+export const DEFAULT_PACKAGES: readonly SecurityPackage[] = Object.freeze(['Negotiate', 'Kerberos']);
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_PENDING_HANDSHAKES = 10_000;
+export const DEFAULT_MAX_TOKEN_BYTES = 64 * 1024;
+/** setTimeout's ceiling; a larger delay silently becomes 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const KNOWN_PACKAGES: readonly SecurityPackage[] = ['Negotiate', 'Kerberos', 'NTLM'];
+
+/** Validates and resolves the options once; the caller's object is read, never kept or mutated. */
+export function resolveOptions(input: unknown): ResolvedOptions {
+  if (input === undefined) input = {};
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw optionConflictError(`SspiStrategy options must be an object; got ${describe(input)}`);
+  }
+  const options = input as Record<keyof SspiStrategyOptionsWithRequest, unknown>;
+
+  const name = optionalNonEmptyString('name', options.name) ?? DEFAULT_NAME;
+  const packages = resolvePackages(options.packages);
+  const keytab = optionalNonEmptyString('keytab', options.keytab);
+  const principal = optionalNonEmptyString('principal', options.principal);
+  const credentials = resolveCredentials(options.credentials);
+  const logger = resolveLogger(options.logger);
+  const customFactory = optionalFunction<ServerContextFactory>('contextFactory', options.contextFactory);
+
+  if (credentials !== undefined && (keytab !== undefined || principal !== undefined)) {
+    throw optionConflictError(
+      'options.credentials cannot be combined with options.keytab or options.principal: ' +
+        'pass the keytab and principal to acquireCredentials() instead',
+    );
+  }
+  if (customFactory !== undefined && (credentials !== undefined || keytab !== undefined || principal !== undefined)) {
+    throw optionConflictError(
+      'options.contextFactory cannot be combined with options.credentials, options.keytab or options.principal',
+    );
+  }
+
+  return Object.freeze({
+    name,
+    packages,
+    allowsNtlm: packages.includes('NTLM'),
+    passReqToCallback: optionalBoolean('passReqToCallback', options.passReqToCallback, false),
+    handshakeTimeoutMs: optionalPositiveInteger('handshakeTimeoutMs', options.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS, {
+      unit: 'ms',
+      max: MAX_TIMER_MS,
+    }),
+    maxPendingHandshakes: optionalPositiveInteger(
+      'maxPendingHandshakes',
+      options.maxPendingHandshakes,
+      DEFAULT_MAX_PENDING_HANDSHAKES,
+      { unit: 'handshakes' },
+    ),
+    maxTokenBytes: optionalPositiveInteger('maxTokenBytes', options.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, {
+      unit: 'bytes',
+    }),
+    mutualAuth: optionalBoolean('mutualAuth', options.mutualAuth, true),
+    allowAnonymous: optionalBoolean('allowAnonymous', options.allowAnonymous, false),
+    logger,
+    // Last, so an invalid option above never loads native code.
+    contextFactory: customFactory ?? createNativeContextFactory({ credentials, keytab, principal, packages }),
+  });
+}
+
+function resolvePackages(value: unknown): readonly SecurityPackage[] {
+  if (value === undefined) return DEFAULT_PACKAGES;
+  const expected = `a non-empty array of ${KNOWN_PACKAGES.map((p) => `'${p}'`).join(', ')}`;
+  if (!Array.isArray(value)) throw optionTypeError('packages', expected, value);
+  if (value.length === 0) throw optionRangeError('packages', expected, value);
+  for (const item of value) {
+    if (!KNOWN_PACKAGES.includes(item as SecurityPackage)) throw optionRangeError('packages', expected, value);
+  }
+  const unique = new Set(value as SecurityPackage[]);
+  if (unique.size !== value.length) throw optionRangeError('packages', `${expected}, each at most once`, value);
+  return Object.freeze([...unique]);
+}
+
+function resolveCredentials(value: unknown): Credentials | PromiseLike<Credentials> | undefined {
+  if (value === undefined) return undefined;
+  const isObject = typeof value === 'object' && value !== null;
+  const looksUsable =
+    isObject &&
+    (typeof (value as { then?: unknown }).then === 'function' ||
+      typeof (value as { dispose?: unknown }).dispose === 'function');
+  if (!looksUsable) {
+    throw optionTypeError('credentials', 'a Credentials instance from acquireCredentials() or a Promise of one', value);
+  }
+  return value as Credentials | PromiseLike<Credentials>;
+}
+
+function resolveLogger(value: unknown): SspiLogger {
+  if (value === undefined) return createDebuglogLogger();
+  const logger = value as Partial<SspiLogger> | null;
+  if (typeof logger !== 'object' || logger === null || typeof logger.debug !== 'function' || typeof logger.warn !== 'function') {
+    throw optionTypeError('logger', 'an object with debug() and warn() methods (console fits)', value);
+  }
+  // Bound once, so `console` and class-based loggers keep their `this`.
+  return { debug: logger.debug.bind(logger), warn: logger.warn.bind(logger) };
+}

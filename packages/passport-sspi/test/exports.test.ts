@@ -1,0 +1,37 @@
+/** Pins the package's public surface: what `require('passport-sspi')` gives an application. */
+
+class mockSspiError extends Error {}
+jest.mock('sspi-native', () => ({ SspiError: mockSspiError, acquireCredentials: () => undefined }), { virtual: true });
+
+import * as api from '../src/index';
+import { MalformedAuthorizationError } from '../src/errors';
+import { SspiStrategy } from '../src/strategy';
+
+describe('passport-sspi exports', () => {
+  it('exports the strategy under its name and as Strategy (passport convention)', () => {
+    expect(api.SspiStrategy).toBe(SspiStrategy);
+    expect(api.Strategy).toBe(SspiStrategy);
+  });
+
+  it("exports its own errors and defaults, and re-exports sspi-native's members", () => {
+    expect(api.MalformedAuthorizationError).toBe(MalformedAuthorizationError);
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'AnonymousLogonError',
+        'DEFAULT_HANDSHAKE_TIMEOUT_MS',
+        'DEFAULT_MAX_PENDING_HANDSHAKES',
+        'DEFAULT_MAX_TOKEN_BYTES',
+        'DEFAULT_NAME',
+        'DEFAULT_PACKAGES',
+        'HandshakeNotFoundError',
+        'MalformedAuthorizationError',
+        'NtlmNotAllowedError',
+        'SspiError',
+        'SspiStrategy',
+        'Strategy',
+        'acquireCredentials',
+      ].sort(),
+    );
+    expect((api as unknown as { SspiError: unknown }).SspiError).toBe(mockSspiError);
+  });
+});

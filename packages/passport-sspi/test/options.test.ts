@@ -1,0 +1,145 @@
+import { DEFAULT_PACKAGES, resolveOptions } from '../src/options';
+import { SspiStrategy } from '../src/strategy';
+import { FakeContexts } from './support/fake-contexts';
+
+const fakes = new FakeContexts();
+const base = { contextFactory: fakes.factory };
+const verify = () => undefined;
+
+afterAll(() => {
+  expect(fakes.live).toBe(0);
+});
+
+describe('resolveOptions', () => {
+  it('fills every default', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).toMatchObject({
+      name: 'sspi',
+      packages: ['Negotiate', 'Kerberos'],
+      allowsNtlm: false,
+      passReqToCallback: false,
+      handshakeTimeoutMs: 30_000,
+      maxPendingHandshakes: 10_000,
+      maxTokenBytes: 65_536,
+      mutualAuth: true,
+      allowAnonymous: false,
+      contextFactory: fakes.factory,
+    });
+    expect(typeof resolved.logger.debug).toBe('function');
+    expect(typeof resolved.logger.warn).toBe('function');
+  });
+
+  it("returns a frozen object, leaves the caller's object as it was, and keeps no reference to it", () => {
+    const input = { ...base, packages: ['Negotiate', 'Kerberos', 'NTLM'] as Array<'Negotiate' | 'Kerberos' | 'NTLM'> };
+    const before = JSON.stringify(input);
+    const resolved = resolveOptions(input);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.packages)).toBe(true);
+
+    input.packages.pop();
+    expect(resolved.packages).toEqual(['Negotiate', 'Kerberos', 'NTLM']);
+    expect(resolved.allowsNtlm).toBe(true);
+    expect(DEFAULT_PACKAGES).toEqual(['Negotiate', 'Kerberos']);
+  });
+
+  it('binds the logger, so console-like objects keep their this', () => {
+    const calls: string[] = [];
+    const logger = {
+      prefix: 'app',
+      debug(this: { prefix: string }, message: string) {
+        calls.push(`${this.prefix}: ${message}`);
+      },
+      warn() {},
+    };
+    resolveOptions({ ...base, logger }).logger.debug('hello');
+    expect(calls).toEqual(['app: hello']);
+  });
+
+  const bad: Array<[string, Record<string, unknown>, ErrorConstructor | RangeErrorConstructor, string]> = [
+    ['handshakeTimeoutMs negative', { handshakeTimeoutMs: -1 }, RangeError, 'options.handshakeTimeoutMs must be a positive integer (ms) no larger than 2147483647; got -1'],
+    ['handshakeTimeoutMs zero', { handshakeTimeoutMs: 0 }, RangeError, 'options.handshakeTimeoutMs must be a positive integer (ms) no larger than 2147483647; got 0'],
+    ['handshakeTimeoutMs fractional', { handshakeTimeoutMs: 1.5 }, RangeError, 'options.handshakeTimeoutMs must be a positive integer (ms) no larger than 2147483647; got 1.5'],
+    ['handshakeTimeoutMs beyond setTimeout', { handshakeTimeoutMs: 2 ** 31 }, RangeError, 'options.handshakeTimeoutMs must be a positive integer (ms) no larger than 2147483647; got 2147483648'],
+    ['handshakeTimeoutMs as a string', { handshakeTimeoutMs: '30000' }, TypeError, "options.handshakeTimeoutMs must be a positive integer (ms) no larger than 2147483647; got '30000'"],
+    ['maxTokenBytes NaN', { maxTokenBytes: Number.NaN }, RangeError, 'options.maxTokenBytes must be a positive integer (bytes); got NaN'],
+    ['maxTokenBytes infinite', { maxTokenBytes: Infinity }, RangeError, 'options.maxTokenBytes must be a positive integer (bytes); got Infinity'],
+    ['maxPendingHandshakes null', { maxPendingHandshakes: null }, TypeError, 'options.maxPendingHandshakes must be a positive integer (handshakes); got null'],
+    ['mutualAuth as a string', { mutualAuth: 'false' }, TypeError, "options.mutualAuth must be a boolean; got 'false'"],
+    ['allowAnonymous as a string', { allowAnonymous: 'yes' }, TypeError, "options.allowAnonymous must be a boolean; got 'yes'"],
+    ['passReqToCallback as a number', { passReqToCallback: 1 }, TypeError, 'options.passReqToCallback must be a boolean; got 1'],
+    ['name empty', { name: '' }, RangeError, "options.name must be a non-empty string; got ''"],
+    ['name not a string', { name: 42 }, TypeError, 'options.name must be a non-empty string; got 42'],
+    ['keytab blank', { keytab: '  ' }, RangeError, "options.keytab must be a non-empty string; got '  '"],
+    ['principal not a string', { principal: ['HTTP/x'] }, TypeError, "options.principal must be a non-empty string; got [ 'HTTP/x' ]"],
+    ['packages empty', { packages: [] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got []"],
+    ['packages unknown', { packages: ['Negotiate', 'Digest'] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got [ 'Negotiate', 'Digest' ]"],
+    ['packages a string', { packages: 'Kerberos' }, TypeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got 'Kerberos'"],
+    ['packages repeated', { packages: ['Kerberos', 'Kerberos'] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM', each at most once; got [ 'Kerberos', 'Kerberos' ]"],
+    ['logger without warn', { logger: { debug() {} } }, TypeError, 'options.logger must be an object with debug() and warn() methods (console fits); got { debug: [Function: debug] }'],
+    ['contextFactory not a function', { contextFactory: {} }, TypeError, 'options.contextFactory must be a function; got {}'],
+  ];
+
+  it.each(bad)('rejects %s, naming the option and the value', (_case, options, type, message) => {
+    const attempt = () => resolveOptions({ ...base, ...options });
+    expect(attempt).toThrow(type);
+    expect(attempt).toThrow(message);
+  });
+
+  it('rejects credentials that are neither Credentials nor a Promise', () => {
+    expect(() => resolveOptions({ credentials: 'kerberos' })).toThrow(
+      new TypeError("options.credentials must be a Credentials instance from acquireCredentials() or a Promise of one; got 'kerberos'"),
+    );
+  });
+
+  it('rejects credentials combined with keytab or principal', () => {
+    const credentials = { dispose() {} };
+    expect(() => resolveOptions({ credentials, keytab: '/etc/krb5.keytab' })).toThrow(
+      /^options\.credentials cannot be combined with options\.keytab or options\.principal/,
+    );
+  });
+
+  it('rejects contextFactory combined with credentials, keytab or principal', () => {
+    expect(() => resolveOptions({ ...base, principal: 'HTTP/app' })).toThrow(
+      'options.contextFactory cannot be combined with options.credentials, options.keytab or options.principal',
+    );
+  });
+
+  it('rejects options that are not an object', () => {
+    expect(() => resolveOptions('sspi')).toThrow(new TypeError("SspiStrategy options must be an object; got 'sspi'"));
+    expect(() => resolveOptions(null)).toThrow(new TypeError('SspiStrategy options must be an object; got null'));
+  });
+
+  it('gives argument errors a Node-style code', () => {
+    const codeOf = (options: Record<string, unknown>) => {
+      try {
+        resolveOptions({ ...base, ...options });
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+      return undefined;
+    };
+    expect(codeOf({ maxTokenBytes: '1' })).toBe('ERR_INVALID_ARG_TYPE');
+    expect(codeOf({ maxTokenBytes: -1 })).toBe('ERR_OUT_OF_RANGE');
+    expect(codeOf({ keytab: '/k' })).toBe('ERR_INVALID_ARG_VALUE');
+  });
+});
+
+describe('SspiStrategy constructor', () => {
+  it('requires verify as its last argument', () => {
+    const message = 'SspiStrategy requires a verify function as its last argument: new SspiStrategy(options, verify)';
+    // @ts-expect-error: JavaScript callers can omit verify
+    expect(() => new SspiStrategy(base)).toThrow(new TypeError(message));
+    // @ts-expect-error: or pass something else
+    expect(() => new SspiStrategy(base, 'verify')).toThrow(new TypeError(message));
+  });
+
+  it('validates options at construction', () => {
+    expect(() => new SspiStrategy({ ...base, handshakeTimeoutMs: -1 }, verify)).toThrow(RangeError);
+  });
+
+  it('exposes the resolved name for passport.use', () => {
+    expect(new SspiStrategy({ ...base, name: 'windows' }, verify).name).toBe('windows');
+    expect(new SspiStrategy(base, verify).name).toBe('sspi');
+  });
+});
