@@ -66,6 +66,7 @@ write_config() {
   dns_canonicalize_hostname = false
   rdns = false
   udp_preference_limit = 1
+  forwardable = true
 
 [realms]
   $REALM = {
