@@ -16,14 +16,8 @@ realm_dir=${SSPI_REALM_DIR:-$root/.realm}
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "Debian packages (krb5, gss-ntlmssp, curl)"
-bash scripts/install-deps.sh
-# node-gyp must find Node's headers without downloading them (offline machines ship them in /usr/include/node).
-if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then export npm_config_nodedir=/usr; fi
-
-step "npm packages and build"
-[ -d node_modules/.bin ] || npm ci --no-audit --no-fund
-npm run build --silent >/dev/null
+step "Debian packages (krb5, gss-ntlmssp, curl), npm packages, build"
+bash scripts/prepare.sh
 
 step "Throwaway realm SSPI.TEST on 127.0.0.1"
 bash scripts/realm.sh start "$realm_dir" >/dev/null

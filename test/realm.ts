@@ -1,9 +1,9 @@
-// The throwaway realm, seen from a test file. The root jest global setup starts one realm for the whole run and
-// names its env file in SSPI_TEST_REALM_ENV; a test file run on its own starts (and later stops) its own.
-import { execFileSync } from 'node:child_process';
+/**
+ * The throwaway realm the tests run against, as described by scripts/realm.sh's env.json.
+ * The realm itself is started before the workers by test/realm-setup.js (every package's jest global
+ * setup): the GSSAPI library reads KRB5_CONFIG with getenv, which a test file cannot change.
+ */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 
 export interface RealmUser {
   principal: string;
@@ -11,33 +11,39 @@ export interface RealmUser {
   ccache: string;
 }
 
-export interface TestRealm {
+export interface Realm {
   realm: string;
   dir: string;
-  kdcPort: number;
+  host: string;
+  env: Record<string, string>;
   keytab: string;
   wrongKeytab: string;
   servicePrincipal: string;
   wrongServicePrincipal: string;
-  env: Record<string, string>;
   users: { alice: RealmUser; juergen: RealmUser };
 }
 
-const realmScript = path.join(__dirname, '..', 'scripts', 'realm.sh');
+let cached: Realm | undefined;
 
-/** Loads the realm and sets its KRB5_* variables in this process; call before the first GSSAPI call. */
-export function useTestRealm(): TestRealm {
-  let envFile = process.env.SSPI_TEST_REALM_ENV;
+export function realm(): Realm {
+  if (cached) return cached;
+  const envFile = process.env['SSPI_TEST_REALM_ENV'];
   if (!envFile) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-realm-'));
-    execFileSync('bash', [realmScript, 'start', dir], { stdio: 'pipe' });
-    envFile = path.join(dir, 'env.json');
-    afterAll(() => {
-      execFileSync('bash', [realmScript, 'stop', dir], { stdio: 'pipe' });
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    throw new Error(
+      'SSPI_TEST_REALM_ENV is not set: run jest with a package config or the root one, whose global ' +
+        'setup (test/realm-setup.js) starts the realm before the workers.',
+    );
   }
-  const realm = JSON.parse(fs.readFileSync(envFile, 'utf8')) as TestRealm;
-  Object.assign(process.env, realm.env);
-  return realm;
+  const info = JSON.parse(fs.readFileSync(envFile, 'utf8')) as Realm;
+  // The library reads the real environment, inherited from jest's main process; check it matches.
+  if (process.env['KRB5_CONFIG'] !== info.env['KRB5_CONFIG']) {
+    throw new Error(`KRB5_CONFIG is ${process.env['KRB5_CONFIG']}, expected ${info.env['KRB5_CONFIG']}`);
+  }
+  cached = info;
+  return info;
+}
+
+/** Environment for child processes (node, kinit) that must use the realm. */
+export function realmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...realm().env, ...extra };
 }
