@@ -10,9 +10,12 @@ const realm = testRealm();
 let server: http.Server;
 let port: number;
 let alice: Credentials;
+let acceptor: Credentials;
 
 beforeAll(async () => {
-  server = http.createServer(createApp({ keytab: realm.keytab }));
+  // Acquired here (not lazily by the strategy) so the test can free it and end with no native object alive.
+  acceptor = await acquireCredentials({ usage: 'accept', keytab: realm.keytab });
+  server = http.createServer(createApp({ credentials: acceptor }));
   port = await listen(server);
   alice = await acquireCredentials({ usage: 'initiate', ccache: realm.users.alice.ccache });
 });
@@ -20,6 +23,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await close(server);
   alice.dispose();
+  acceptor.dispose();
+  expect(liveObjects()).toEqual({ contexts: 0, credentials: 0 });
 });
 
 /** A fresh Kerberos token from alice's ticket cache for `target`. */

@@ -1,0 +1,33 @@
+// Pins the public surface: adding or removing an export must be a deliberate change here too.
+import * as sspi from '../src/index';
+
+it('exports exactly the public API', () => {
+  expect(Object.keys(sspi).sort()).toEqual([
+    'ClientContext',
+    'ClockSkewError',
+    'ContextExpiredError',
+    'ContextStateError',
+    'Credentials',
+    'CredentialsExpiredError',
+    'InvalidTokenError',
+    'LibraryMissingError',
+    'LogonDeniedError',
+    'NativeLoadError',
+    'NoCredentialsError',
+    'ReplayError',
+    'ServerContext',
+    'SspiError',
+    'TargetUnknownError',
+    'UnsupportedMechanismError',
+    'WrongPrincipalError',
+    'acquireCredentials',
+    'fromNative',
+    'liveObjects',
+  ]);
+});
+
+it('does not load the addon just by being imported', () => {
+  // Option validation and the error classes must work on hosts where the binary is missing.
+  const loaded = Object.keys(require.cache).filter((file) => file.endsWith('.node'));
+  expect(loaded).toEqual([]);
+});
