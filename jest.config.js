@@ -2,4 +2,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
   projects: ['<rootDir>/packages/*', '<rootDir>/examples/*'],
+  // A run-wide option in Jest 29 (projects ignore it): KDC round trips and curl make some tests slow on a busy CI.
+  testTimeout: 30000,
 };

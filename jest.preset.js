@@ -12,5 +12,4 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json', 'node'],
   globalSetup: path.join(__dirname, 'test', 'realm-setup.js'),
   globalTeardown: path.join(__dirname, 'test', 'realm-teardown.js'),
-  testTimeout: 30000,
 };
