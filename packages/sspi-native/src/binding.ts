@@ -24,7 +24,7 @@ export interface NativeCredentials {
 export interface NativeServerContext {
   step(token: Buffer): Promise<NativeStepResult>;
   stepSync(token: Buffer): NativeStepResult;
-  identity(): Identity & { anonymous: boolean };
+  identity(): Identity & { anonymous: boolean; guest: boolean };
   dispose(): void;
   readonly done: boolean;
   readonly disposed: boolean;
@@ -50,12 +50,29 @@ export interface NativeCredentialOptions {
   password?: string;
 }
 
+/** How the backend treats a client token before its library sees it (src/native/backend.h). */
+export interface TokenInspection {
+  outcome: 'not-ntlm' | 'unchanged' | 'rewritten' | 'malformed';
+  /** NTLM message type: 1 NEGOTIATE, 2 CHALLENGE, 3 AUTHENTICATE; 0 when unknown. */
+  messageType: number;
+  /** The NTLM message was inside SPNEGO. */
+  wrapped: boolean;
+  /** An NTLM AUTHENTICATE without user and NT response (null session). */
+  anonymous: boolean;
+  /** With `rewritten`: what the library is given instead. */
+  token?: Buffer;
+  /** With `malformed`: why. */
+  problem?: string;
+}
+
 /** What src/native/addon.cc exports. */
 export interface NativeBinding {
   readonly backend: Backend;
   readonly recoverableMinorCodes: readonly number[];
   acquireCredentials(options: NativeCredentialOptions): Promise<NativeCredentials>;
   liveObjects(): LiveObjects;
+  /** For tests: the GSSAPI backend's NTLM rewriting (undefined on backends that rewrite nothing). */
+  inspectAcceptorToken(token: Buffer): TokenInspection | undefined;
   ServerContext: new (credentials: NativeCredentials) => NativeServerContext;
   ClientContext: new (
     credentials: NativeCredentials,

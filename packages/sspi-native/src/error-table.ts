@@ -114,6 +114,8 @@ export const krb5 = {
   ENOENT: 2,
   EACCES: 13,
   EINVAL: 22,
+  // gss-ntlmssp's own table (ERR_BASE 0x4e540000, "NT"): ERR_NOTSUPPORTED, "Feature not supported"
+  NTLMSSP_ERR_NOTSUPPORTED: 0x4e540015,
 } as const;
 
 const asn1Codes = Array.from({ length: krb5.ASN1_LAST - krb5.ASN1_FIRST + 1 }, (_, i) => krb5.ASN1_FIRST + i);
@@ -257,10 +259,32 @@ export const TABLE: readonly Rule[] = [
     summary: 'the logon was refused',
     hint: 'Wrong password, unknown or disabled account, or a KDC policy refused the logon.',
   },
+  // gss-ntlmssp reports a refused NTLM logon as GSS_S_FAILURE with an errno as the minor code. The class (and so
+  // the client's publicReason, "logon failed") is the same for all of them; only the operator's hint says which.
   {
-    // gss-ntlmssp: EINVAL for a wrong password, ENOENT/EACCES for an unknown user or a domain it
-    // cannot check (no NTLM_USER_FILE entry, no winbindd). Deliberately not told apart.
-    minors: [krb5.EPERM, krb5.ENOENT, krb5.EACCES, krb5.EINVAL],
+    minors: [krb5.EINVAL],
+    phases: ['accept'],
+    mechanisms: ['NTLM'],
+    error: LogonDeniedError,
+    summary: 'the NTLM logon was refused',
+    hint:
+      "The user is known but the client's NT response did not verify (gss-ntlmssp answers EINVAL): most likely " +
+      'a wrong password. The domain the client typed must also match the NTLM_USER_FILE entry (or the AD domain) ' +
+      'exactly, including case, because NTLMv2 hashes it into the response.',
+  },
+  {
+    minors: [krb5.ENOENT, krb5.EACCES],
+    phases: ['accept'],
+    mechanisms: ['NTLM'],
+    error: LogonDeniedError,
+    summary: 'the NTLM logon was refused',
+    hint:
+      'gss-ntlmssp could not find the user (ENOENT, or EACCES when winbind is off): the user or its domain is not ' +
+      'in NTLM_USER_FILE (lines DOMAIN:user:password) and no winbindd could check it. Domain users need a ' +
+      'Samba-joined host with winbindd running; with _NO_WINBINDD=1 only the file is consulted.',
+  },
+  {
+    minors: [krb5.EPERM],
     phases: ['accept'],
     mechanisms: ['NTLM'],
     error: LogonDeniedError,
@@ -269,6 +293,17 @@ export const TABLE: readonly Rule[] = [
       'Wrong password, unknown user, or a domain gss-ntlmssp cannot verify: local users come from ' +
       'NTLM_USER_FILE (DOMAIN:user:password), domain users need a joined host with winbindd. The ' +
       'domain must match the file or the domain exactly, including case.',
+  },
+  {
+    minors: [krb5.NTLMSSP_ERR_NOTSUPPORTED],
+    phases: ['accept'],
+    mechanisms: ['NTLM'],
+    error: LogonDeniedError,
+    summary: 'gss-ntlmssp refused what the NTLM client asked for',
+    hint:
+      'Usually an anonymous NTLM logon (null session: no user name, no NT response), which gss-ntlmssp does not ' +
+      'accept; the message says so when that was the case. Anonymous NTLM logons can only be accepted on Windows ' +
+      '(SSPI), where they are reported as anonymous: true.',
   },
   {
     minors: [krb5.EPERM, krb5.ENOENT, krb5.EACCES, krb5.EINVAL],
@@ -319,6 +354,26 @@ export const TABLE: readonly Rule[] = [
     error: InvalidTokenError,
     summary: 'the token failed its integrity check',
     hint: HINT_INTEGRITY,
+  },
+  {
+    routine: GSS_S_BAD_MECH,
+    phases: ['acquire-accept', 'acquire-initiate'],
+    mechanisms: ['NTLM'],
+    error: UnsupportedMechanismError,
+    summary: 'NTLM is not available',
+    hint:
+      'The GSSAPI library has no NTLM mechanism: install gss-ntlmssp (Debian/Ubuntu: `apt install gss-ntlmssp`; ' +
+      'Fedora/RHEL: `dnf install gssntlmssp`), which registers itself in /etc/gss/mech.d/. Or remove ' +
+      "'NTLM' from `packages` to accept Kerberos only.",
+  },
+  {
+    routine: GSS_S_BAD_MECH,
+    phases: ['acquire-accept', 'acquire-initiate'],
+    error: UnsupportedMechanismError,
+    summary: 'a requested mechanism is not available',
+    hint:
+      'The GSSAPI library does not provide every package listed in `packages` (see the message for which); ' +
+      'install the mechanism or list fewer packages.',
   },
   {
     routine: GSS_S_BAD_MECH,

@@ -73,6 +73,7 @@ export class ServerContext {
         delegated: id.delegated,
         mutual: id.mutual,
         anonymous: id.anonymous,
+        guest: id.guest,
       });
     }
     return this.#identity;

@@ -64,10 +64,17 @@ export interface Identity {
   /** The client asked for and got mutual authentication. */
   mutual: boolean;
   /**
-   * The client authenticated anonymously (Kerberos anonymous PKINIT): no real user behind it.
-   * Always set by sspi-native; optional only so that identities built by hand (test fakes) stay valid.
+   * The client authenticated anonymously: Kerberos anonymous PKINIT, or an NTLM null session (no user name, no
+   * NT response). No real user behind it. Always set by sspi-native; optional only so that identities built by
+   * hand (test fakes) stay valid.
    */
   anonymous?: boolean;
+  /**
+   * The logon was mapped to the Guest account (NTLM with an unknown user on a Windows host with Guest enabled).
+   * Only SSPI can tell; on GSSAPI it is always `false`, because gss-ntlmssp refuses unknown users instead of
+   * mapping them to a guest. Always set by sspi-native; optional for the same reason as `anonymous`.
+   */
+  guest?: boolean;
 }
 
 /** Counts of native objects still alive; used by tests to prove nothing leaks. */

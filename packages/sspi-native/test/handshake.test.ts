@@ -45,6 +45,7 @@ describe('SPNEGO (Negotiate) with Kerberos inside', () => {
       delegated: false,
       mutual: true,
       anonymous: false,
+      guest: false,
     });
     expect(mechanismOidOf(tokens[0]!)).toEqual(SPNEGO_OID);
     // client token, then the server's accept-completed token carrying the AP-REP

@@ -81,6 +81,35 @@ describe('fromNative', () => {
     expect(unknown.constructor).toBe(SspiError);
   });
 
+  it.each<[string, number, RegExp]>([
+    ['EINVAL (wrong password)', krb5.EINVAL, /wrong password/],
+    ['EACCES (unknown user, winbind off)', krb5.EACCES, /could not find the user/],
+    ['ENOENT (unknown user)', krb5.ENOENT, /could not find the user/],
+    ['EPERM', krb5.EPERM, /Wrong password, unknown user/],
+    ['ERR_NOTSUPPORTED (anonymous)', krb5.NTLMSSP_ERR_NOTSUPPORTED, /anonymous NTLM logon/],
+  ])('maps a refused NTLM logon with %s to LogonDeniedError, the hint telling the operator which', (_name, minor, hint) => {
+    const err = fromNative(raw({ operation: 'gss_accept_sec_context', majorStatus: GSS_S_FAILURE, minorStatus: minor, mechanism: 'NTLM' }));
+    expect(err.constructor).toBe(LogonDeniedError);
+    expect(err.publicReason).toBe('logon failed');
+    expect(err.hint).toMatch(hint);
+  });
+
+  it('names the gss-ntlmssp package when acquiring NTLM credentials finds no NTLM mechanism', () => {
+    const fields = { operation: 'gss_acquire_cred', majorStatus: GSS_S_BAD_MECH, minorStatus: 0 };
+    for (const phase of ['acquire-accept', 'acquire-initiate'] as const) {
+      const ntlm = fromNative(raw({ ...fields, mechanism: 'NTLM' }), phase);
+      expect(ntlm.constructor).toBe(UnsupportedMechanismError);
+      expect(ntlm.message).toMatch(/^NTLM is not available/);
+      expect(ntlm.hint).toMatch(/gss-ntlmssp/);
+      // Without the mechanism the hint stays general, and it is not the one about what a client offered.
+      const other = fromNative(raw(fields), phase);
+      expect(other.constructor).toBe(UnsupportedMechanismError);
+      expect(other.hint).toMatch(/does not provide every package/);
+    }
+    // While accepting, a bad mechanism is still about what the client offered.
+    expect(fromNative(raw({ ...fields, operation: 'gss_accept_sec_context' })).hint).toMatch(/The client offered a mechanism/);
+  });
+
   it('gives an initiator without credentials the kinit hint, an acceptor the keytab hint', () => {
     const input = { operation: 'gss_acquire_cred', majorStatus: GSS_S_NO_CRED, minorStatus: 12345 };
     expect(fromNative(raw(input), 'acquire-initiate').hint).toMatch(/kinit/);

@@ -66,6 +66,34 @@ Napi::Value LiveObjects(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// inspectAcceptorToken(token) -> {outcome, messageType, wrapped, anonymous, token?, problem?} or
+// undefined: the backend's rewriting of client tokens, for its tests (backend.h).
+Napi::Value InspectAcceptorToken(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBuffer()) throw Napi::TypeError::New(env, "token must be a Buffer");
+  auto buf = info[0].As<Napi::Buffer<uint8_t>>();
+  backend::Bytes token(buf.Data(), buf.Data() + buf.Length());
+  std::optional<backend::TokenInspection> r = backend::InspectAcceptorToken(token);
+  if (!r) return env.Undefined();
+  const char* outcome = "not-ntlm";
+  switch (r->outcome) {
+    case backend::TokenInspection::Outcome::NotNtlm: outcome = "not-ntlm"; break;
+    case backend::TokenInspection::Outcome::Unchanged: outcome = "unchanged"; break;
+    case backend::TokenInspection::Outcome::Rewritten: outcome = "rewritten"; break;
+    case backend::TokenInspection::Outcome::Malformed: outcome = "malformed"; break;
+  }
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("outcome", outcome);
+  o.Set("messageType", Napi::Number::New(env, r->message_type));
+  o.Set("wrapped", Napi::Boolean::New(env, r->wrapped));
+  o.Set("anonymous", Napi::Boolean::New(env, r->anonymous));
+  if (r->outcome == backend::TokenInspection::Outcome::Rewritten) {
+    o.Set("token", Napi::Buffer<uint8_t>::Copy(env, r->token.data(), r->token.size()));
+  }
+  if (!r->problem.empty()) o.Set("problem", r->problem);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new InstanceData();
   env.SetInstanceData(data);  // deleted by Node when this environment goes away
@@ -84,6 +112,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (uint32_t i = 0; i < codes.size(); i++) recoverable.Set(i, Napi::Number::New(env, codes[i]));
   exports.Set("recoverableMinorCodes", recoverable);
   exports.Set("liveObjects", Napi::Function::New<LiveObjects>(env, "liveObjects"));
+  exports.Set("inspectAcceptorToken",
+              Napi::Function::New<InspectAcceptorToken>(env, "inspectAcceptorToken"));
   exports.Set("CredentialsHandle", credentials);
   exports.Set("ServerContext", server);
   exports.Set("ClientContext", client);

@@ -94,7 +94,8 @@ struct Identity {
   Package mechanism = Package::Kerberos;  // never Negotiate: that is only the wrapper
   bool delegated = false;
   bool mutual = false;
-  bool anonymous = false;
+  bool anonymous = false;  // Kerberos anonymous PKINIT, NTLM null session
+  bool guest = false;      // mapped to the Guest account; only SSPI can tell (GSSAPI: false)
 };
 
 // One side of a security context. step() may block and is called from libuv threadpool threads;
@@ -131,6 +132,20 @@ std::shared_ptr<ClientContext> NewClientContext(std::shared_ptr<Credentials> cre
                                                 ClientOptions options);
 
 const char* BackendName();
+
+// What an acceptor does to a client token before its library sees it. Only the GSSAPI backend
+// rewrites anything (gss-ntlmssp's NTLM parsing gaps, gssapi/ntlm_normalize.h); exported to JS
+// for the tests of that rewriting. nullopt where the backend passes every token through.
+struct TokenInspection {
+  enum class Outcome : uint8_t { NotNtlm, Unchanged, Rewritten, Malformed };
+  Outcome outcome = Outcome::NotNtlm;
+  uint32_t message_type = 0;
+  bool wrapped = false;
+  bool anonymous = false;
+  Bytes token;          // Rewritten
+  std::string problem;  // Malformed
+};
+std::optional<TokenInspection> InspectAcceptorToken(const Bytes& token);
 
 // Minor codes the backend reports faithfully even where the library renumbers them
 // (see gssapi/gss_util.cc); empty where no such renumbering exists (SSPI).

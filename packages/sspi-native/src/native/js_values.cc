@@ -62,6 +62,7 @@ Napi::Object ToJsIdentity(Napi::Env env, const backend::Identity& id) {
   o.Set("delegated", Napi::Boolean::New(env, id.delegated));
   o.Set("mutual", Napi::Boolean::New(env, id.mutual));
   o.Set("anonymous", Napi::Boolean::New(env, id.anonymous));
+  o.Set("guest", Napi::Boolean::New(env, id.guest));
   return o;
 }
 

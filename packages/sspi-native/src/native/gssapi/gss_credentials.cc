@@ -202,6 +202,28 @@ Status RequireAll(const Api* api, backend::CredentialOptions& o, gss_OID_set act
   return {};
 }
 
+// False only when the library lists its mechanisms and `mech` is not among them.
+bool MechanismInstalled(const Api* api, const gss_OID_desc& mech) {
+  if (api->indicate_mechs == nullptr) return true;
+  OM_uint32 minor = 0;
+  gss_OID_set set = GSS_C_NO_OID_SET;
+  if (GSS_ERROR(api->indicate_mechs(&minor, &set))) return true;
+  OidSet owned(api, set);
+  return Contains(set, mech);
+}
+
+// NTLM is the one mechanism MIT loads from a separate package (gss-ntlmssp, registered in
+// /etc/gss/mech.d/). When it is missing, acquiring a credential that lists it fails with a bare
+// "An unsupported mechanism was requested"; name the mechanism and the package instead.
+void ExplainMissingNtlm(const Api* api, const backend::CredentialOptions& o, Status* status) {
+  if (status->ok || status->failure != Failure::Native) return;
+  if (GSS_ROUTINE_ERROR(status->major) != GSS_S_BAD_MECH || !Has(o.packages, Package::NTLM)) return;
+  if (MechanismInstalled(api, oids::ntlm)) return;
+  status->mechanism = Package::NTLM;
+  status->message = "the NTLM mechanism is not installed (gss-ntlmssp provides it for " +
+                    api->library + "): " + status->message;
+}
+
 }  // namespace
 
 }  // namespace sspi_native::gss
@@ -241,6 +263,7 @@ AcquireResult AcquireCredentials(CredentialOptions& options) {
   if (!acquired.status.ok) {
     backend::WipeSecret(options.password);
     result.status = acquired.status;
+    gss::ExplainMissingNtlm(api, options, &result.status);
     return result;
   }
   // Owned from here on, so every early return below releases it.
@@ -248,7 +271,10 @@ AcquireResult AcquireCredentials(CredentialOptions& options) {
                                                       options.packages);
   result.status = gss::RequireAll(api, options, actual.get());
   backend::WipeSecret(options.password);
-  if (!result.status.ok) return result;
+  if (!result.status.ok) {
+    gss::ExplainMissingNtlm(api, options, &result.status);
+    return result;
+  }
   if (gss::Has(options.packages, Package::Negotiate)) {
     result.status = gss::RestrictNegotiation(api, acquired.cred, options.packages);
     if (!result.status.ok) return result;

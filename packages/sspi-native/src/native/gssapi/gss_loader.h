@@ -51,6 +51,9 @@ struct Api {
   SetNegMechsFn set_neg_mechs;                           // MIT, Heimdal: restrict SPNEGO
   // Process-wide default keytab for krb5 acceptors (MIT krb5_gss_, Heimdal gsskrb5_ prefix).
   RegisterAcceptorIdentityFn register_acceptor_identity;
+  // RFC 2744, but only used to explain a failure (which mechanism is not installed), so a library
+  // without it still works.
+  decltype(&::gss_indicate_mechs) indicate_mechs;
 
   std::string library;  // what was opened, for messages
 };

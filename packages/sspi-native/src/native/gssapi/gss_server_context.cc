@@ -6,6 +6,7 @@
 #include "gss_oids.h"
 #include "gss_tokens.h"
 #include "gss_util.h"
+#include "ntlm_normalize.h"
 
 namespace sspi_native::gss {
 
@@ -75,6 +76,34 @@ Status GssServerContext::CheckOffered(const Bytes& token) {
   return s;
 }
 
+// gss-ntlmssp cannot parse some spec-valid NTLM messages (curl's among them); see
+// ntlm_normalize.h. Only when NTLM is accepted at all: otherwise CheckOffered or SPNEGO's own
+// policy refuses the token, and that reason is the one to report.
+Status GssServerContext::Normalize(const Bytes& token, Bytes* rewritten) {
+  if (!credentials_->allows(Package::NTLM)) return {};
+  NtlmNormalized n = NormalizeNtlmForGss(token);
+  if (n.message_type == 3) ntlm_anonymous_ = n.anonymous;
+  switch (n.outcome) {
+    case NtlmNormalized::Outcome::NotNtlm:
+    case NtlmNormalized::Outcome::Unchanged:
+      return {};
+    case NtlmNormalized::Outcome::Rewritten:
+      *rewritten = std::move(n.token);
+      return {};
+    case NtlmNormalized::Outcome::Malformed:
+      break;
+  }
+  Status s;
+  s.ok = false;
+  s.failure = Failure::Native;
+  s.operation = "gss_accept_sec_context";
+  s.major = GSS_S_DEFECTIVE_TOKEN;
+  s.message = "malformed NTLM message" + std::string(n.wrapped ? " inside SPNEGO" : "") + ": " +
+              n.problem;
+  s.mechanism = Package::NTLM;
+  return s;
+}
+
 StepResult GssServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
@@ -105,8 +134,17 @@ StepResult GssServerContext::step(const Bytes* input) {
     }
   }
 
+  Bytes rewritten;
+  r.status = Normalize(*input, &rewritten);
+  if (!r.status.ok) {
+    failed_ = true;
+    Release();
+    return r;
+  }
+  const Bytes& token = rewritten.empty() ? *input : rewritten;
+
   const Api* api = credentials_->api();
-  gss_buffer_desc in{input->size(), const_cast<uint8_t*>(input->data())};
+  gss_buffer_desc in{token.size(), const_cast<uint8_t*>(token.data())};
   Name source(api);
   gss_OID mech = GSS_C_NO_OID;
   Buffer out(api);
@@ -126,6 +164,10 @@ StepResult GssServerContext::step(const Bytes* input) {
     r.status = NativeFailure(api, "gss_accept_sec_context", major, minor, mech);
     r.status.mechanism = mech != GSS_C_NO_OID ? oids::PackageOf(mech) : std::nullopt;
     if (!r.status.mechanism) r.status.mechanism = negotiated_ ? negotiated_ : offered_;
+    if (ntlm_anonymous_) {
+      r.status.message = std::string("the client attempted an anonymous NTLM logon (null session), ") +
+                         "which this GSSAPI library does not accept: " + r.status.message;
+    }
     failed_ = true;
     Release();  // a failed context cannot continue; free it now rather than at dispose/GC
     return r;
@@ -179,7 +221,11 @@ Status GssServerContext::Complete(gss_name_t source, gss_OID mech, OM_uint32 fla
   identity_.mechanism = *package;
   identity_.delegated = (flags & GSS_C_DELEG_FLAG) != 0;
   identity_.mutual = (flags & GSS_C_MUTUAL_FLAG) != 0;
-  identity_.anonymous = (flags & GSS_C_ANON_FLAG) != 0;
+  // Not every library sets GSS_C_ANON_FLAG for an NTLM null session; the message itself says it.
+  identity_.anonymous = (flags & GSS_C_ANON_FLAG) != 0 || (*package == Package::NTLM && ntlm_anonymous_);
+  // GSSAPI has no notion of a guest logon: gss-ntlmssp verifies against NTLM_USER_FILE or
+  // winbindd and refuses unknown users rather than mapping them to Guest. Only SSPI can tell.
+  identity_.guest = false;
   return {};
 }
 
@@ -196,6 +242,25 @@ Status GssServerContext::identity(backend::Identity* out) const {
 }  // namespace sspi_native::gss
 
 namespace sspi_native::backend {
+
+std::optional<TokenInspection> InspectAcceptorToken(const Bytes& token) {
+  gss::NtlmNormalized n = gss::NormalizeNtlmForGss(token);
+  TokenInspection r;
+  using In = gss::NtlmNormalized::Outcome;
+  using Out = TokenInspection::Outcome;
+  switch (n.outcome) {
+    case In::NotNtlm: r.outcome = Out::NotNtlm; break;
+    case In::Unchanged: r.outcome = Out::Unchanged; break;
+    case In::Rewritten: r.outcome = Out::Rewritten; break;
+    case In::Malformed: r.outcome = Out::Malformed; break;
+  }
+  r.message_type = n.message_type;
+  r.wrapped = n.wrapped;
+  r.anonymous = n.anonymous;
+  r.token = std::move(n.token);
+  r.problem = std::move(n.problem);
+  return r;
+}
 
 std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials) {
   // Only one backend is compiled in, so every Credentials here is a GssCredentials.

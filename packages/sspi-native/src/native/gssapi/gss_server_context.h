@@ -21,6 +21,7 @@ class GssServerContext final : public backend::ServerContext {
 
  private:
   backend::Status CheckOffered(const backend::Bytes& token);
+  backend::Status Normalize(const backend::Bytes& token, backend::Bytes* rewritten);
   backend::Status Complete(gss_name_t source, gss_OID mech, OM_uint32 flags);
   void Release();
 
@@ -31,6 +32,10 @@ class GssServerContext final : public backend::ServerContext {
   bool failed_ = false;
   std::optional<backend::Package> offered_;     // from the first token's framing, when it says
   std::optional<backend::Package> negotiated_;  // what SPNEGO picked, once a leg reports it
+  // The last NTLM AUTHENTICATE seen (raw or inside SPNEGO) was a null session: no user, no NT
+  // response. gss-ntlmssp 1.2 refuses those; the flag names the reason, and marks the identity
+  // anonymous should a library accept one.
+  bool ntlm_anonymous_ = false;
   backend::Identity identity_;
   backend::LiveCounter live_{backend::live_contexts};
 };

@@ -55,6 +55,8 @@ inline constexpr int32_t kRecoverableMinors[] = {
     -2045022960,  // G_WRONG_TOKID
     // errno values, which gss-ntlmssp uses as its minor codes (EPERM, ENOENT, EACCES, EINVAL)
     1, 2, 13, 22,
+    // gss-ntlmssp's own table: ERR_NOTSUPPORTED
+    0x4e540015,
     // krb5 mechanism (table "k5g")
     39756032,  // KG_CCACHE_NOMATCH
     39756033,  // KG_KEYTAB_NOMATCH
