@@ -8,11 +8,21 @@
 //   async 16 16 steps in flight on the libuv threadpool
 // each with the default replay cache and with KRB5RCACHETYPE=none. Every row runs in its own
 // process with an empty replay cache directory, so no row pays for the entries of another.
+//
+// Then raw NTLM through gss-ntlmssp (no replay cache involved), two server steps per handshake
+// (NEGOTIATE -> CHALLENGE, AUTHENTICATE -> done). An AUTHENTICATE depends on the server's
+// CHALLENGE, so only the client's NEGOTIATE can be made in advance; the client's second step runs
+// between the two server steps and is timed separately and left out where that is exact:
+//   NTLM C        raw_accept --ntlm: both sides in one C process, only the acceptor's calls timed
+//   NTLM stepSync the two server steps timed one by one
+//   NTLM async 1  one handshake at a time; wall time minus the client's steps
+//   NTLM async 16 16 handshakes in flight: wall time, the client's steps (on the JS thread) included
+//
 // Each row runs BENCH_RUNS times (default 3) and the median is reported. Results go to
 // bench/results/accept.md.
 //
 //   node bench/accept.js            (npm run bench builds first)
-//   BENCH_N=20000 node bench/accept.js
+//   BENCH_N=20000 BENCH_NTLM_N=4000 node bench/accept.js
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -26,6 +36,12 @@ const WARMUP = 300;
 const RUNS = Number(process.env.BENCH_RUNS || 3); // each row runs this often; the median is reported
 
 const ROWS = ['C', 'stepSync', 'async 1', 'async 16'];
+const NTLM_N = Number(process.env.BENCH_NTLM_N || 2000);
+const NTLM_WARMUP = 100;
+const NTLM_ROWS = ['NTLM C', 'NTLM stepSync', 'NTLM async 1', 'NTLM async 16'];
+// gss-ntlmssp's local user database and NetBIOS names; _NO_WINBINDD keeps a stray winbindd out.
+const NTLM_USER = 'SSPI\\ntlmuser';
+const NTLM_PASSWORD = 'Bench-Passw0rd';
 
 if (process.argv[2] === '--child') {
   child(process.argv[3], process.argv[4], process.argv[5]).catch((err) => {
@@ -75,6 +91,39 @@ function main() {
         console.log(`  ${row.padEnd(9)} ${fmt(r.perSecond)} accepts/s  ${r.usPerAccept.toFixed(1)} µs/accept${loop}  (runs: ${r.all.join(', ')})`);
       }
     }
+    const userFile = path.join(work, 'ntlm-users');
+    fs.writeFileSync(userFile, `${NTLM_USER.replace('\\', ':')}:${NTLM_PASSWORD}\n`, { mode: 0o600 });
+    const ntlmEnv = {
+      ...process.env,
+      ...realm.env,
+      SSPI_BENCH_REALM_ENV: envFile,
+      NTLM_USER_FILE: userFile,
+      NETBIOS_DOMAIN_NAME: 'SSPI',
+      NETBIOS_COMPUTER_NAME: 'BENCHHOST',
+      _NO_WINBINDD: '1',
+    };
+    console.log(`raw NTLM: ${NTLM_N} handshakes per row`);
+    runs.ntlm = { results: {} };
+    for (const row of NTLM_ROWS) {
+      if (row === 'NTLM C' && !rawAccept) continue;
+      const samples = [];
+      for (let i = 0; i < RUNS; i++) {
+        const run = spawnSync(process.execPath, [__filename, '--child', row, rawAccept || '', work], {
+          env: ntlmEnv,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        if (run.status !== 0) throw new Error(`benchmark row '${row}' failed`);
+        samples.push(JSON.parse(run.stdout.trim().split('\n').pop()));
+      }
+      samples.sort((a, b) => a.perSecond - b.perSecond);
+      const r = { ...samples[Math.floor(samples.length / 2)], all: samples.map((x) => Math.round(x.perSecond)) };
+      runs.ntlm.results[row] = r;
+      const loop = r.loopDelayP99Ms === undefined ? '' : `  loop p99 ${r.loopDelayP99Ms.toFixed(2)} ms`;
+      console.log(
+        `  ${row.padEnd(13)} ${fmt(r.perSecond)} handshakes/s  ${r.usPerAccept.toFixed(1)} µs/handshake  client ${r.clientUs.toFixed(1)} µs${loop}  (runs: ${r.all.join(', ')})`,
+      );
+    }
     const file = path.join(__dirname, 'results', 'accept.md');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, report(runs, Boolean(rawAccept)));
@@ -98,6 +147,7 @@ function compileRawAccept(work) {
 }
 
 async function child(row, rawAccept, work) {
+  if (row.startsWith('NTLM')) return ntlmChild(row, rawAccept);
   const realm = JSON.parse(fs.readFileSync(process.env.SSPI_BENCH_REALM_ENV, 'utf8'));
   const sspi = require('sspi-native');
   const server = await sspi.acquireCredentials({ usage: 'accept', keytab: realm.keytab });
@@ -164,8 +214,145 @@ async function child(row, rawAccept, work) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+async function ntlmChild(row, rawAccept) {
+  if (row === 'NTLM C') {
+    execFileSync(rawAccept, ['--ntlm', String(NTLM_WARMUP), NTLM_USER, NTLM_PASSWORD]);
+    const out = JSON.parse(execFileSync(rawAccept, ['--ntlm', String(NTLM_N), NTLM_USER, NTLM_PASSWORD], { encoding: 'utf8' }));
+    if (out.failures) throw new Error(`raw C NTLM: ${out.failures} failures`);
+    const result = { perSecond: NTLM_N / out.seconds, usPerAccept: (out.seconds * 1e6) / NTLM_N, clientUs: (out.client_seconds * 1e6) / NTLM_N };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const sspi = require('sspi-native');
+  const server = await sspi.acquireCredentials({ usage: 'accept', packages: ['NTLM'] });
+  const client = await sspi.acquireCredentials({ usage: 'initiate', packages: ['NTLM'], user: NTLM_USER, password: NTLM_PASSWORD });
+
+  // Client contexts with their NEGOTIATE already made, in chunks: each open gss-ntlmssp context holds
+  // iconv handles, so not all of them at once. Chunks are made outside the timed part.
+  const CHUNK = 250;
+  const opened = (n) =>
+    Array.from({ length: n }, () => {
+      const ctx = new sspi.ClientContext(client, { target: 'HTTP/localhost' });
+      return { ctx, negotiate: ctx.stepSync().token };
+    });
+  let clientSeconds = 0;
+  const authenticate = (h, challenge) => {
+    const t = performance.now();
+    const { token } = h.ctx.stepSync(challenge);
+    h.ctx.dispose();
+    clientSeconds += (performance.now() - t) / 1000;
+    return token;
+  };
+  const check = (done, ctx) => {
+    if (!done || ctx.identity().user !== 'ntlmuser') throw new Error('NTLM handshake did not complete');
+    ctx.dispose();
+  };
+  let serverSeconds = 0; // stepSync only: the two server steps, timed one by one
+  const handshakeSync = (h) => {
+    let t = performance.now();
+    const ctx = new sspi.ServerContext(server);
+    const challenge = ctx.stepSync(h.negotiate).token;
+    serverSeconds += (performance.now() - t) / 1000;
+    const token = authenticate(h, challenge);
+    t = performance.now();
+    check(ctx.stepSync(token).done, ctx);
+    serverSeconds += (performance.now() - t) / 1000;
+  };
+  const handshakeAsync = async (h) => {
+    const ctx = new sspi.ServerContext(server);
+    const challenge = (await ctx.step(h.negotiate)).token;
+    const token = authenticate(h, challenge);
+    check((await ctx.step(token)).done, ctx);
+  };
+  const rows = {
+    'NTLM stepSync': async (batch) => {
+      for (const h of batch) handshakeSync(h);
+    },
+    'NTLM async 1': async (batch) => {
+      for (const h of batch) await handshakeAsync(h);
+    },
+    'NTLM async 16': async (batch) => {
+      let next = 0;
+      const lane = async () => {
+        while (next < batch.length) await handshakeAsync(batch[next++]);
+      };
+      await Promise.all(Array.from({ length: 16 }, lane));
+    },
+  };
+
+  for (let done = 0; done < NTLM_WARMUP; done += CHUNK) for (const h of opened(Math.min(CHUNK, NTLM_WARMUP - done))) handshakeSync(h);
+  serverSeconds = 0;
+  clientSeconds = 0;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let wall = 0;
+  for (let done = 0; done < NTLM_N; done += CHUNK) {
+    const batch = opened(Math.min(CHUNK, NTLM_N - done));
+    delay.enable();
+    const t0 = performance.now();
+    await rows[row](batch);
+    wall += (performance.now() - t0) / 1000;
+    delay.disable();
+  }
+  server.dispose();
+  client.dispose();
+  // stepSync: exactly the server steps. async 1: sequential, so the client's steps come off the
+  // wall time exactly. async 16: they overlap the server's work, so the wall time stays as it is.
+  const seconds = row === 'NTLM stepSync' ? serverSeconds : row === 'NTLM async 1' ? wall - clientSeconds : wall;
+  const result = { perSecond: NTLM_N / seconds, usPerAccept: (seconds * 1e6) / NTLM_N, clientUs: (clientSeconds * 1e6) / NTLM_N };
+  if (row !== 'NTLM stepSync') result.loopDelayP99Ms = delay.percentile(99) / 1e6;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
 function fmt(n) {
   return Math.round(n).toLocaleString('en-US').padStart(7);
+}
+
+function ntlmReport(run, haveC) {
+  const rows = NTLM_ROWS.filter((r) => r !== 'NTLM C' || haveC);
+  const label = {
+    'NTLM C': 'raw C (bench/raw_accept.c --ntlm)',
+    'NTLM stepSync': 'Node `stepSync`, sequential',
+    'NTLM async 1': 'Node `await step`, 1 in flight',
+    'NTLM async 16': 'Node `step`, 16 in flight *',
+  };
+  const loop = (row) => {
+    const r = run.results[row];
+    if (row === 'NTLM stepSync') return 'blocked';
+    return r.loopDelayP99Ms === undefined ? '' : r.loopDelayP99Ms.toFixed(2);
+  };
+  return [
+    '## Raw NTLM (gss-ntlmssp)',
+    '',
+    `- workload: ${NTLM_N} raw NTLM handshakes per row with a local user (NTLM_USER_FILE, _NO_WINBINDD=1); per handshake`,
+    '  on the server: new context, step(NEGOTIATE) -> CHALLENGE, step(AUTHENTICATE) -> done, identity(), dispose',
+    "- the client's AUTHENTICATE depends on the server's CHALLENGE, so only its NEGOTIATE is made in advance; its",
+    '  second step runs between the two server steps, timed on its own (client µs) and left out of the server figures,',
+    '  except in the row marked *: with 16 in flight it overlaps the server steps, so that row is whole handshakes',
+    '  per second with the client work (on the JS thread, same 2 CPUs) included',
+    '- no replay cache is involved (NTLM has none); most of the cost is inside gss-ntlmssp and OpenSSL 3, which',
+    '  re-reads NTLM_USER_FILE and looks up its digest algorithms on every handshake (see bench/README.md)',
+    '',
+    '| path | handshakes/s (server only, * see above) | server µs/handshake | client µs/handshake | loop p99 ms |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((row) => {
+      const r = run.results[row];
+      return `| ${label[row]} | ${fmt(r.perSecond).trim()} | ${r.usPerAccept.toFixed(1)} | ${r.clientUs.toFixed(1)} | ${loop(row)} |`;
+    }),
+    '',
+    `Each cell is the median of ${RUNS} runs; the runs, handshakes/s:`,
+    '',
+    ...rows.map((row) => `- ${label[row]}: ${run.results[row].all.join(', ')}`),
+  ];
+}
+
+/** The installed gss-ntlmssp, where dpkg can say (Debian/Ubuntu). */
+function ntlmVersion() {
+  try {
+    const v = execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'gss-ntlmssp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return v ? `, gss-ntlmssp ${v}` : '';
+  } catch {
+    return '';
+  }
 }
 
 function report(runs, haveC) {
@@ -198,7 +385,10 @@ function report(runs, haveC) {
     '',
     `- date: ${new Date().toISOString()}`,
     `- node: ${process.version} (N-API ${process.versions.napi}), UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE || 4}`,
-    `- library: ${krb5}; ${os.cpus().length} × ${cpu}; ${os.platform()} ${os.release()}`,
+    `- library: ${krb5}${ntlmVersion()}; ${os.cpus().length} × ${cpu}; ${os.platform()} ${os.release()}`,
+    '',
+    '## Kerberos (SPNEGO)',
+    '',
     `- workload: ${N} SPNEGO tokens (Kerberos inside, mutual auth) per row, each from its own client context, accepted once;`,
     '  per accept: new context, step (gss_accept_sec_context + gss_display_name), identity(), dispose',
     '- each row runs in its own process with an empty replay cache directory (KRB5RCACHEDIR)',
@@ -216,8 +406,11 @@ function report(runs, haveC) {
     '',
     ...rows.map((row) => `- ${label[row]}: default ${runs.default.results[row].all.join(', ')}; none ${runs.none.results[row].all.join(', ')}`),
     '',
+    ...ntlmReport(runs.ntlm, haveC),
+    '',
     'The machine is a shared 2-vCPU VM: read the numbers as ranges.',
-    'Regenerate with `npm run bench` (builds first) or `node bench/accept.js`; `BENCH_N` sets the token count, `BENCH_RUNS` the runs.',
+    'Regenerate with `npm run bench` (builds first) or `node bench/accept.js`; `BENCH_N` and `BENCH_NTLM_N` set the',
+    'Kerberos token and NTLM handshake counts, `BENCH_RUNS` the runs.',
     '',
   ];
   return lines.join('\n');
