@@ -1,20 +1,19 @@
 import type { Request } from 'express';
-import {
-  AnonymousLogonError,
-  HandshakeNotFoundError,
-  MalformedAuthorizationError,
-  NtlmNotAllowedError,
-  isClientAuthFailure,
-  type AuthFailure,
-} from './errors';
+import { isBodylessWrite } from './bodyless-write';
+import { announceNtlmWithNegotiate } from './challenge-schemes';
+import { clientAddressOf } from './client-address';
+import { Http2NotSupportedError, MalformedAuthorizationError, TooManyFailuresError } from './errors';
+import { exchangeToken } from './exchange-token';
+import type { FailureTracker } from './failure-tracker';
 import type { HandshakeSocket, HandshakeStore } from './handshake-store';
-import { authorizationValues, challenge, parseAuthorization, type AuthScheme } from './header-codec';
+import { authorizationValues, challenge, parseAuthorization, type ParsedAuthorization } from './header-codec';
+import { isHttp2, refuseHttp2 } from './http2-refusal';
 import { redactToken, type LogFields } from './logger';
 import type { ResolvedOptions } from './options';
-import { writeBadRequest, writeBusy, writeContinue, writeRejected, type DirectResponse } from './responses';
-import { disposeQuietly, type ServerContextLike } from './server-context';
-import { classifyToken } from './token-kind';
-import { defaultInfo, userFromIdentity, type SspiUser } from './user';
+import type { PersistedIdentities } from './persisted-identities';
+import { writeBadRequest, writeConnectionRefused, type DirectResponse } from './responses';
+import { describeToken, startsNtlm } from './token-kind';
+import { defaultInfo, type SspiUser } from './user';
 import { runVerify, type SspiVerifyCallback } from './verify';
 
 /** The passport actions a strategy ends with: exactly one per request, unless the strategy answered directly. */
@@ -27,17 +26,13 @@ export interface PassportActions {
 export interface AuthenticateDependencies {
   readonly options: ResolvedOptions;
   readonly handshakes: HandshakeStore;
+  readonly failures: FailureTracker;
+  readonly persisted: PersistedIdentities;
   readonly callVerify: (req: Request, user: SspiUser, done: SspiVerifyCallback) => unknown;
 }
 
-/** What the token exchange left to do once the native side has spoken. */
-type Exchange =
-  /** A response was written (next leg, refusal, 503): nothing else to do. */
-  | { readonly kind: 'answered' }
-  | { readonly kind: 'authenticated'; readonly user: SspiUser; readonly finalToken?: Buffer };
-
-/** Where a client is sent to (re)start: only `Negotiate`, the scheme browsers use for Kerberos and NTLM alike. */
-const NEGOTIATE: AuthScheme = 'Negotiate';
+/** Where a client without credentials is sent: `Negotiate`, the scheme browsers use for Kerberos and NTLM alike. */
+const NEGOTIATE = 'Negotiate';
 
 /**
  * One request through the handshake. Never rejects: every failure ends in a response or in `actions.error`, and
@@ -56,34 +51,131 @@ export async function authenticateRequest(
 }
 
 async function negotiate(req: Request, actions: PassportActions, deps: AuthenticateDependencies): Promise<void> {
-  const { options, handshakes } = deps;
+  const { options, handshakes, failures, persisted } = deps;
   const { logger } = options;
-  const socket = req.socket as HandshakeSocket | undefined;
+  const socket = req.socket as (HandshakeSocket & object) | undefined;
+  // Parsed once, up front: HTTP/2, the challenge and the limits all depend on whether the header is ours.
+  const parsed = parseOrMalformed(req, options.maxTokenBytes);
 
-  let parsed;
-  try {
-    parsed = parseAuthorization(authorizationValues(req), options.maxTokenBytes);
-  } catch (error) {
-    if (!(error instanceof MalformedAuthorizationError)) throw error;
-    if (socket) handshakes.discard(socket, 'malformed Authorization header');
-    logger.debug('malformed Authorization header', { reason: error.reason });
+  if (isHttp2(req) && parsed.kind !== 'other-scheme') {
+    // Checked before anything touches the connection: an HTTP/2 connection is shared by many requests.
+    logger.warn('HTTP/2 request refused with HTTP_1_1_REQUIRED', new Http2NotSupportedError());
+    refuseHttp2(req, (req as { res?: DirectResponse }).res);
+    return;
+  }
+
+  if (parsed.kind === 'none' || parsed.kind === 'other-scheme') {
+    await answerWithoutCredentials(req, actions, deps, parsed);
+    return;
+  }
+
+  const address = clientAddressOf(req, options.trustProxy);
+  if (socket && failures.exhausted(socket)) {
+    refuseUsedUpConnection(req, socket, deps, address);
+    return;
+  }
+
+  if (parsed.kind === 'malformed') {
+    const { error } = parsed;
+    if (socket) {
+      handshakes.discard(socket, 'malformed Authorization header');
+      failures.record(socket);
+    }
+    logger.debug('malformed Authorization header', { reason: error.reason, client: address });
     writeBadRequest(responseOf(req), error);
     return;
   }
 
-  if (parsed.kind !== 'token') {
-    // Through passport, so this challenge merges with the other strategies' (Basic, Bearer...).
-    logger.debug('no Negotiate credentials; challenging', {
-      scheme: parsed.kind === 'other-scheme' ? parsed.scheme : undefined,
-    });
-    actions.fail(NEGOTIATE, 401);
-    return;
+  const description = describeToken(parsed.token);
+  const fields: LogFields = {
+    scheme: parsed.scheme,
+    mechanism: description.mechanism,
+    leg: description.leg,
+    message: description.messageType,
+    problem: description.problem,
+    client: address,
+    token: redactToken(parsed.base64),
+  };
+  logger.debug('token received', fields);
+
+  // Any token starts authentication over: a remembered user no longer speaks for this connection.
+  const wasRemembered = socket ? persisted.forget(socket) : false;
+  if (wasRemembered && isBodylessWrite(req) && startsNtlm(description)) {
+    logger.debug('bodyless write on an authenticated connection: answering with a fresh handshake', fields);
   }
 
-  const exchange = await exchangeToken(req, parsed.scheme, parsed.token, parsed.base64, deps);
+  const exchange = await exchangeToken(
+    {
+      scheme: parsed.scheme,
+      token: parsed.token,
+      description,
+      socket,
+      address,
+      fields,
+      response: () => responseOf(req),
+    },
+    deps,
+  );
   if (exchange.kind === 'answered') return;
 
-  const { user, finalToken } = exchange;
+  if (socket) failures.reset(socket);
+  const { finalToken, user } = exchange;
+  await finish(req, actions, deps, user, () => {
+    if (options.mutualAuth && finalToken) {
+      responseOf(req).setHeader('WWW-Authenticate', challenge(parsed.scheme, finalToken));
+    }
+    if (options.persistAuthentication && socket) persisted.remember(socket, user);
+  });
+}
+
+/**
+ * No credentials for us: the remembered user of this connection (`persistAuthentication`, and only without any
+ * `Authorization` header), else the challenge, through passport so it merges with the other strategies' (Basic,
+ * Bearer...).
+ */
+async function answerWithoutCredentials(
+  req: Request,
+  actions: PassportActions,
+  deps: AuthenticateDependencies,
+  parsed: Extract<ParsedAuthorization, { kind: 'none' | 'other-scheme' }>,
+): Promise<void> {
+  const { options, persisted } = deps;
+  const socket = req.socket as object | undefined;
+  const remembered = parsed.kind === 'none' && options.persistAuthentication && socket ? persisted.recall(socket) : undefined;
+  if (remembered) {
+    options.logger.debug('user remembered on this connection; no handshake', { principal: remembered.principal });
+    await finish(req, actions, deps, remembered);
+    return;
+  }
+  options.logger.debug('no Negotiate credentials; challenging', {
+    scheme: parsed.kind === 'other-scheme' ? parsed.scheme : undefined,
+  });
+  // Without req.res (an unusual framework shim) the challenge stays Negotiate alone, which every client accepts.
+  const res = (req as { res?: Parameters<typeof announceNtlmWithNegotiate>[0] }).res;
+  if (options.allowsNtlm && res) announceNtlmWithNegotiate(res);
+  actions.fail(NEGOTIATE, 401);
+}
+
+/** 403 and `Connection: close` for a connection past `maxFailuresPerConnection`; nothing of it is kept. */
+function refuseUsedUpConnection(req: Request, socket: HandshakeSocket & object, deps: AuthenticateDependencies, address: string): void {
+  deps.handshakes.discard(socket, 'too many failures on the connection');
+  deps.persisted.forget(socket);
+  const failure = new TooManyFailuresError(deps.failures.limit);
+  deps.options.logger.warn('connection refused after repeated failures; closing it', failure, { client: address });
+  writeConnectionRefused(responseOf(req), failure);
+}
+
+/**
+ * Runs verify on an authenticated user and ends with the matching passport action. `onAccepted` runs just
+ * before `success()`: the mutual-auth header must be set before passport lets the route answer.
+ */
+async function finish(
+  req: Request,
+  actions: PassportActions,
+  deps: AuthenticateDependencies,
+  user: SspiUser,
+  onAccepted?: () => void,
+): Promise<void> {
   const outcome = await runVerify((done) => deps.callVerify(req, user, done));
   switch (outcome.kind) {
     case 'error':
@@ -91,97 +183,24 @@ async function negotiate(req: Request, actions: PassportActions, deps: Authentic
       return;
     case 'refused':
       // Authenticated but not authorised: 403 without a challenge, since other credentials would not help.
-      logger.debug('verify refused the user', { principal: user.principal });
+      deps.options.logger.debug('verify refused the user', { principal: user.principal });
       actions.fail(outcome.info, 403);
       return;
     case 'accepted':
-      if (options.mutualAuth && finalToken) {
-        responseOf(req).setHeader('WWW-Authenticate', challenge(parsed.scheme, finalToken));
-      }
+      onAccepted?.();
       actions.success(outcome.user, outcome.info ?? defaultInfo(user));
       return;
   }
 }
 
-/**
- * Feeds the token to the connection's pending context or to a new one. Owns that context: it leaves either
- * parked on the connection for the next leg or disposed, whatever happens.
- */
-async function exchangeToken(
-  req: Request,
-  scheme: AuthScheme,
-  token: Buffer,
-  base64: string,
-  { options, handshakes }: AuthenticateDependencies,
-): Promise<Exchange> {
-  const { logger } = options;
-  const socket = req.socket as HandshakeSocket | undefined;
-  const dispose = (context: ServerContextLike): void =>
-    disposeQuietly(context, (error) => logger.warn('disposing a security context failed', error));
-  const kind = classifyToken(token);
-  const fields: LogFields = { scheme, mechanism: kind.mechanism, leg: kind.leg, token: redactToken(base64) };
-  logger.debug('token received', fields);
+type ParsedOrMalformed = ParsedAuthorization | { readonly kind: 'malformed'; readonly error: MalformedAuthorizationError };
 
-  const reject = (failure: AuthFailure): Exchange => {
-    logger.warn('authentication refused', failure, fields);
-    const restartScheme = scheme === 'NTLM' && options.allowsNtlm ? 'NTLM' : NEGOTIATE;
-    writeRejected(responseOf(req), challenge(restartScheme), failure);
-    return { kind: 'answered' };
-  };
-
-  if (!options.allowsNtlm && (scheme === 'NTLM' || kind.mechanism === 'ntlm')) {
-    if (socket) handshakes.discard(socket, 'NTLM refused');
-    return reject(new NtlmNotAllowedError());
-  }
-
-  let pending = socket ? handshakes.take(socket) : undefined;
-  if (pending && kind.leg === 'initial') {
-    // The client started over (new request, other credentials): the half-done context is useless.
-    dispose(pending.context);
-    logger.debug('pending handshake restarted by a new initial token', fields);
-    pending = undefined;
-  }
-  if (!pending && kind.leg === 'continuation') return reject(new HandshakeNotFoundError());
-
-  // A factory failure (credentials, addon) is the server's problem: it propagates to actions.error.
-  const context: ServerContextLike = pending ? pending.context : await options.contextFactory();
-  let parked = false;
+function parseOrMalformed(req: Request, maxTokenBytes: number): ParsedOrMalformed {
   try {
-    let step;
-    let user: SspiUser | undefined;
-    try {
-      step = await context.step(token);
-      if (step.done) user = userFromIdentity(context.identity());
-    } catch (error) {
-      if (!isClientAuthFailure(error)) throw error;
-      return reject(error);
-    }
-    const outputToken = step.token && step.token.length > 0 ? step.token : undefined;
-
-    if (user) {
-      if (user.anonymous && !options.allowAnonymous) return reject(new AnonymousLogonError());
-      logger.debug('authenticated', { ...fields, principal: user.principal });
-      return { kind: 'authenticated', user, ...(outputToken && { finalToken: outputToken }) };
-    }
-    if (!outputToken) throw new Error('the security context needs another leg but produced no token to send');
-    if (!socket) throw new Error('req.socket is missing: a multi-leg handshake needs the connection it runs on');
-    if (handshakes.size >= options.maxPendingHandshakes) {
-      logger.warn('too many pending handshakes; answering 503', undefined, { limit: options.maxPendingHandshakes });
-      writeBusy(responseOf(req));
-      return { kind: 'answered' };
-    }
-    const res = responseOf(req);
-    parked = true;
-    if (!handshakes.keep(socket, { context, scheme })) {
-      // The client hung up while we were stepping; the store disposed the context and there is no one to answer.
-      logger.debug('connection closed during the handshake', fields);
-      return { kind: 'answered' };
-    }
-    logger.debug('handshake continues', fields);
-    writeContinue(res, challenge(scheme, outputToken));
-    return { kind: 'answered' };
-  } finally {
-    if (!parked) dispose(context);
+    return parseAuthorization(authorizationValues(req), maxTokenBytes);
+  } catch (error) {
+    if (!(error instanceof MalformedAuthorizationError)) throw error;
+    return { kind: 'malformed', error };
   }
 }
 

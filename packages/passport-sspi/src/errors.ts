@@ -56,20 +56,48 @@ export class MalformedAuthorizationError extends Error implements AuthFailure {
 }
 
 /**
- * A continuation token arrived on a connection with no handshake in progress: the first leg went over another
- * connection (a proxy re-pooled it, `Connection: close`), or the pending handshake expired.
+ * Why a continuation token found no handshake: the first leg never reached this connection (a proxy re-pooled
+ * it, or the client reconnected), the handshake expired, or it had already ended (completed or refused).
+ */
+export type HandshakeNotFoundReason = 'other-connection' | 'expired' | 'ended';
+
+const NOT_FOUND_REASONS: Record<HandshakeNotFoundReason, string> = {
+  'other-connection':
+    'no authentication handshake is in progress on this connection; start again (a proxy or the client changed connections mid-handshake)',
+  expired: 'no authentication handshake is in progress on this connection; the previous one timed out; start again',
+  ended: 'no authentication handshake is in progress on this connection; the previous one already ended; start again',
+};
+
+const NOT_FOUND_HINTS: Record<HandshakeNotFoundReason, string> = {
+  'other-connection':
+    'Multi-leg handshakes (NTLM, some SPNEGO exchanges) must stay on one keep-alive TCP connection, and this ' +
+    'connection never saw the first leg. A reverse proxy that does not pin each client connection to one upstream ' +
+    'connection (nginx OSS, HAProxy without "http-reuse never", a pooling load balancer), Connection: close between ' +
+    'legs, or a client that reconnects cause this. See the README section "Reverse proxies".',
+  expired:
+    'The client answered after options.handshakeTimeoutMs; the pending context was disposed. Raise the timeout if ' +
+    'clients are slow (a credential prompt between legs), or look for a proxy that holds requests back.',
+  ended:
+    'The handshake on this connection had already completed or been refused, and the client sent another ' +
+    'continuation token: a client bug, a replay, or two pipelined legs.',
+};
+
+/**
+ * A continuation token arrived on a connection with no handshake in progress. `reason` says what this connection
+ * saw before: nothing (the first leg went over another connection), an expiry, or an ended handshake.
  */
 export class HandshakeNotFoundError extends Error implements AuthFailure {
   readonly code = 'ERR_SSPI_HANDSHAKE_NOT_FOUND';
-  readonly publicReason = 'no authentication handshake is in progress on this connection; start again';
-  readonly hint =
-    'Multi-leg handshakes (NTLM, some SPNEGO exchanges) must stay on one keep-alive TCP connection. A proxy that ' +
-    'does not pin client connections to one upstream connection, Connection: close, or a handshakeTimeoutMs ' +
-    'shorter than the client round trip all cause this.';
+  readonly reason: HandshakeNotFoundReason;
+  readonly publicReason: string;
+  readonly hint: string;
 
-  constructor() {
-    super('continuation token without a pending handshake on this connection');
+  constructor(reason: HandshakeNotFoundReason = 'other-connection') {
+    super(`continuation token without a pending handshake on this connection (${reason})`);
     this.name = 'HandshakeNotFoundError';
+    this.reason = reason;
+    this.publicReason = NOT_FOUND_REASONS[reason];
+    this.hint = NOT_FOUND_HINTS[reason];
   }
 }
 
@@ -97,6 +125,82 @@ export class AnonymousLogonError extends Error implements AuthFailure {
   constructor() {
     super('anonymous logon refused');
     this.name = 'AnonymousLogonError';
+  }
+}
+
+/** The client logged on as the guest account (NTLM with an unknown user mapped to Guest) and `allowGuest` is off. */
+export class GuestLogonError extends Error implements AuthFailure {
+  readonly code = 'ERR_SSPI_GUEST_REFUSED';
+  readonly publicReason = 'guest logon is not accepted';
+  readonly hint =
+    'The logon was mapped to the guest account, usually NTLM with a user the domain does not know while the ' +
+    'Guest account is enabled. Disable Guest on the server, or set options.allowGuest to accept it.';
+
+  constructor() {
+    super('guest logon refused');
+    this.name = 'GuestLogonError';
+  }
+}
+
+/** This connection already saw `maxFailuresPerConnection` refused attempts; it is answered 403 and closed. */
+export class TooManyFailuresError extends Error implements AuthFailure {
+  readonly code = 'ERR_SSPI_TOO_MANY_FAILURES';
+  readonly publicReason = 'too many failed authentication attempts on this connection';
+  readonly hint: string;
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`${limit} authentication attempts failed on this connection; closing it`);
+    this.name = 'TooManyFailuresError';
+    this.limit = limit;
+    this.hint =
+      'A client kept sending refused tokens on one keep-alive connection (a retry loop, a wrong password saved in ' +
+      'the browser, or a scan). It may reconnect and try again; options.maxFailuresPerConnection sets the limit.';
+  }
+}
+
+/** Which pending-handshake limit was reached: across the server, or for one client address. */
+export type HandshakeLimit = 'maxPendingHandshakes' | 'maxPendingHandshakesPerAddress';
+
+/** Too many handshakes are waiting for a next leg; answered 503 (server-wide) or 429 (one address). */
+export class PendingHandshakeLimitError extends Error implements AuthFailure {
+  readonly code = 'ERR_SSPI_TOO_MANY_HANDSHAKES';
+  readonly publicReason: string;
+  readonly hint: string;
+  readonly limit: HandshakeLimit;
+  readonly max: number;
+
+  constructor(limit: HandshakeLimit, max: number) {
+    super(`options.${limit} (${max}) pending handshakes reached`);
+    this.name = 'PendingHandshakeLimitError';
+    this.limit = limit;
+    this.max = max;
+    const perAddress = limit === 'maxPendingHandshakesPerAddress';
+    this.publicReason = perAddress
+      ? 'too many authentication handshakes in progress from your address; retry shortly'
+      : 'too many authentication handshakes in progress; retry shortly';
+    this.hint = perAddress
+      ? 'One client address holds many half-done handshakes (a misbehaving client, a scan, or many users behind ' +
+        'one NAT or proxy). Behind a reverse proxy, set options.trustProxy so the real client address counts; ' +
+        'otherwise raise options.maxPendingHandshakesPerAddress.'
+      : 'Handshakes are started faster than clients finish them (a storm, or clients that never send the next ' +
+        'leg). Each holds a native context until options.handshakeTimeoutMs; raise options.maxPendingHandshakes ' +
+        'only if memory allows.';
+  }
+}
+
+/** The request came over HTTP/2, which cannot carry connection-bound authentication. */
+export class Http2NotSupportedError extends Error implements AuthFailure {
+  readonly code = 'ERR_SSPI_HTTP2_NOT_SUPPORTED';
+  readonly publicReason = 'Windows authentication needs HTTP/1.1';
+  readonly hint =
+    'Negotiate/NTLM authenticate a TCP connection, and HTTP/2 multiplexes many requests over one. The stream was ' +
+    'reset with HTTP_1_1_REQUIRED, so browsers retry over HTTP/1.1; serve the authenticated routes over HTTP/1.1 ' +
+    '(allowHTTP1, or ALPN without h2) to save that round trip.';
+
+  constructor() {
+    super('Negotiate authentication over HTTP/2 refused with HTTP_1_1_REQUIRED');
+    this.name = 'Http2NotSupportedError';
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { HandshakeNotFoundReason } from './errors';
 import type { AuthScheme } from './header-codec';
 import type { SspiLogger } from './logger';
 import { disposeQuietly, type ServerContextLike } from './server-context';
@@ -8,6 +9,11 @@ export interface PendingHandshake {
   readonly context: ServerContextLike;
   /** The scheme the client used, echoed in our `WWW-Authenticate`. */
   readonly scheme: AuthScheme;
+  /**
+   * Client address (after `trustProxy`), only for the per-address limit; never a key to the handshake. Without
+   * one, the handshake counts only towards the total.
+   */
+  readonly address?: string;
 }
 
 interface Entry {
@@ -27,6 +33,9 @@ export type HandshakeSocket = Pick<Socket, 'once' | 'off' | 'destroyed'>;
  */
 export class HandshakeStore {
   readonly #entries = new WeakMap<HandshakeSocket, Entry>();
+  /** How the last handshake on a socket ended, to explain a continuation that finds none. */
+  readonly #endings = new WeakMap<HandshakeSocket, Exclude<HandshakeNotFoundReason, 'other-connection'>>();
+  readonly #perAddress = new Map<string, number>();
   readonly #ttlMs: number;
   readonly #logger: SspiLogger;
   #pending = 0;
@@ -39,6 +48,21 @@ export class HandshakeStore {
   /** Handshakes currently waiting for a client's next token. */
   get size(): number {
     return this.#pending;
+  }
+
+  /** Handshakes currently waiting for a next token from one client address. */
+  countFor(address: string): number {
+    return this.#perAddress.get(address) ?? 0;
+  }
+
+  /** Why the socket has no pending handshake: it never had one, the last one expired, or it ended. */
+  whyMissing(socket: HandshakeSocket): HandshakeNotFoundReason {
+    return this.#endings.get(socket) ?? 'other-connection';
+  }
+
+  /** Records that a handshake on this socket finished (authenticated or refused) without being parked. */
+  noteEnded(socket: HandshakeSocket): void {
+    this.#endings.set(socket, 'ended');
   }
 
   /**
@@ -64,13 +88,15 @@ export class HandshakeStore {
       this.discard(socket, 'connection closed');
     };
     const timer = setTimeout(() => {
-      this.discard(socket, 'expired');
+      if (this.discard(socket, 'expired')) this.#endings.set(socket, 'expired');
     }, this.#ttlMs);
     // A pending handshake must never keep the process alive.
     timer.unref();
     socket.once('close', onClose);
     this.#entries.set(socket, { handshake, timer, onClose });
+    this.#endings.delete(socket);
     this.#pending += 1;
+    if (handshake.address !== undefined) this.#perAddress.set(handshake.address, this.countFor(handshake.address) + 1);
     return true;
   }
 
@@ -90,6 +116,14 @@ export class HandshakeStore {
     // Keep-alive sockets live long; a listener per leg would pile up otherwise.
     socket.off('close', entry.onClose);
     this.#pending -= 1;
+    const { address } = entry.handshake;
+    if (address !== undefined) {
+      const left = this.countFor(address) - 1;
+      // Deleted at zero, so addresses seen once do not pile up in the map.
+      if (left > 0) this.#perAddress.set(address, left);
+      else this.#perAddress.delete(address);
+    }
+    this.#endings.set(socket, 'ended');
     return entry;
   }
 

@@ -1,4 +1,5 @@
 import type { Credentials, SecurityPackage } from 'sspi-native';
+import { compileTrustProxy, type TrustFunction, type TrustProxy } from './client-address';
 import { createDebuglogLogger, type SspiLogger } from './logger';
 import { createNativeContextFactory } from './native-context-factory';
 import {
@@ -44,6 +45,18 @@ export interface SspiStrategyOptionsBase {
    */
   maxPendingHandshakes?: number;
   /**
+   * Most handshakes that may wait for a next leg from one client address (see {@link trustProxy}); a new one
+   * beyond it gets a 429 with `Retry-After`, so one client cannot use up {@link maxPendingHandshakes}. Default
+   * `100`.
+   */
+  maxPendingHandshakesPerAddress?: number;
+  /**
+   * Refused attempts (bad tokens, wrong passwords, malformed headers...) one keep-alive connection may make.
+   * After that many, its next attempt is answered `403` without a challenge and the connection is closed.
+   * Default `5`.
+   */
+  maxFailuresPerConnection?: number;
+  /**
    * Largest accepted token, in decoded bytes; a larger one gets a 400. Default `65536` (64 KiB). Node itself
    * caps all request headers at `--max-http-header-size` (16 KiB by default): raise both for users in many groups.
    */
@@ -59,6 +72,26 @@ export interface SspiStrategyOptionsBase {
    * `anonymous: true`. Default `false`: refused with a 401 (`ERR_SSPI_ANONYMOUS_REFUSED`).
    */
   allowAnonymous?: boolean;
+  /**
+   * Accept logons mapped to the guest account (NTLM with an unknown user where Guest is enabled); the user then
+   * has `guest: true`. Default `false`: refused with a 401 (`ERR_SSPI_GUEST_REFUSED`).
+   */
+  allowGuest?: boolean;
+  /**
+   * Remember the authenticated user on its keep-alive connection, like IIS's `authPersistNonNTLM`: later
+   * requests on that connection without an `Authorization` header succeed (verify still runs) without a new
+   * handshake. Default `false`. Unsafe behind a reverse proxy that shares upstream connections between clients:
+   * one user's identity would serve another's requests.
+   */
+  persistAuthentication?: boolean;
+  /**
+   * Which reverse proxies to believe about the client address in `X-Forwarded-For`, with Express's
+   * `trust proxy` semantics: `false`, `true`, a number of hops, addresses/CIDRs (array or comma-separated,
+   * also `'loopback'`, `'linklocal'`, `'uniquelocal'`), or `(address, hop) => boolean`. The address is only
+   * logged and counted by {@link maxPendingHandshakesPerAddress}; handshakes stay bound to the TCP connection.
+   * Default `false` (the socket's peer address).
+   */
+  trustProxy?: TrustProxy;
   /**
    * Receives handshake progress (`debug`) and failures with their typed error and hint (`warn`); `console` fits.
    * Tokens appear only as their first 16 base64 characters and length. Default: `util.debuglog('passport-sspi')`,
@@ -93,9 +126,14 @@ export interface ResolvedOptions {
   readonly passReqToCallback: boolean;
   readonly handshakeTimeoutMs: number;
   readonly maxPendingHandshakes: number;
+  readonly maxPendingHandshakesPerAddress: number;
+  readonly maxFailuresPerConnection: number;
   readonly maxTokenBytes: number;
   readonly mutualAuth: boolean;
   readonly allowAnonymous: boolean;
+  readonly allowGuest: boolean;
+  readonly persistAuthentication: boolean;
+  readonly trustProxy: TrustFunction;
   readonly logger: SspiLogger;
   readonly contextFactory: ServerContextFactory;
 }
@@ -104,6 +142,8 @@ export const DEFAULT_NAME = 'sspi';
 export const DEFAULT_PACKAGES: readonly SecurityPackage[] = Object.freeze(['Negotiate', 'Kerberos']);
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_PENDING_HANDSHAKES = 10_000;
+export const DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS = 100;
+export const DEFAULT_MAX_FAILURES_PER_CONNECTION = 5;
 export const DEFAULT_MAX_TOKEN_BYTES = 64 * 1024;
 /** setTimeout's ceiling; a larger delay silently becomes 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -153,11 +193,26 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       DEFAULT_MAX_PENDING_HANDSHAKES,
       { unit: 'handshakes' },
     ),
+    maxPendingHandshakesPerAddress: optionalPositiveInteger(
+      'maxPendingHandshakesPerAddress',
+      options.maxPendingHandshakesPerAddress,
+      DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS,
+      { unit: 'handshakes' },
+    ),
+    maxFailuresPerConnection: optionalPositiveInteger(
+      'maxFailuresPerConnection',
+      options.maxFailuresPerConnection,
+      DEFAULT_MAX_FAILURES_PER_CONNECTION,
+      { unit: 'attempts' },
+    ),
     maxTokenBytes: optionalPositiveInteger('maxTokenBytes', options.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, {
       unit: 'bytes',
     }),
     mutualAuth: optionalBoolean('mutualAuth', options.mutualAuth, true),
     allowAnonymous: optionalBoolean('allowAnonymous', options.allowAnonymous, false),
+    allowGuest: optionalBoolean('allowGuest', options.allowGuest, false),
+    persistAuthentication: optionalBoolean('persistAuthentication', options.persistAuthentication, false),
+    trustProxy: compileTrustProxy(options.trustProxy),
     logger,
     // Last, so an invalid option above never loads native code.
     contextFactory: customFactory ?? createNativeContextFactory({ credentials, keytab, principal, packages }),

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { AuthFailure } from './errors';
+import type { AuthFailure, PendingHandshakeLimitError, TooManyFailuresError } from './errors';
 
 /**
  * Responses the strategy writes itself, on `req.res`, instead of going through passport's `fail()`: passport
@@ -28,9 +28,21 @@ export function writeBadRequest(res: DirectResponse, failure: AuthFailure): void
   write(res, 400, `Bad Request: malformed Authorization header: ${failure.publicReason} (${failure.code})`);
 }
 
-/** 503 when too many handshakes are pending; the client can simply retry. */
-export function writeBusy(res: DirectResponse): void {
-  write(res, 503, 'Too many authentication handshakes in progress; retry shortly.', { 'Retry-After': '1' });
+/**
+ * Too many pending handshakes: 503 when the server-wide limit is reached, 429 when one address holds too many.
+ * No challenge; `Retry-After` tells the client it can simply try again.
+ */
+export function writeHandshakeLimit(res: DirectResponse, failure: PendingHandshakeLimitError): void {
+  const status = failure.limit === 'maxPendingHandshakesPerAddress' ? 429 : 503;
+  write(res, status, `${capitalised(failure.publicReason)} (${failure.code})`, { 'Retry-After': '1' });
+}
+
+/**
+ * 403 without a challenge, and the connection closed after it: this connection has used up its attempts
+ * (`maxFailuresPerConnection`). A challenge would only invite the next failing attempt.
+ */
+export function writeConnectionRefused(res: DirectResponse, failure: TooManyFailuresError): void {
+  write(res, 403, `Forbidden: ${failure.publicReason} (${failure.code})`, { Connection: 'close' });
 }
 
 function write(res: DirectResponse, status: number, body: string, headers: Record<string, string> = {}): void {
@@ -43,4 +55,8 @@ function write(res: DirectResponse, status: number, body: string, headers: Recor
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.end(`${body}\n`);
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import { authenticateRequest, type PassportActions } from './authenticate-request';
+import { FailureTracker } from './failure-tracker';
 import { HandshakeStore } from './handshake-store';
+import { PersistedIdentities } from './persisted-identities';
 import { resolveOptions, type ResolvedOptions, type SspiStrategyOptions, type SspiStrategyOptionsWithRequest } from './options';
 import type { SspiVerifyCallback, SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './verify';
 import type { SspiUser } from './user';
@@ -10,7 +12,8 @@ import type { SspiUser } from './user';
  * Passport strategy for HTTP Negotiate (Kerberos; NTLM when `packages` allows it): Windows single sign-on.
  *
  * - No `Authorization` header, or another scheme: `fail('Negotiate', 401)`, merged by passport with the other
- *   strategies' challenges.
+ *   strategies' challenges (plus a separate `NTLM` challenge when `packages` allows NTLM). With
+ *   `persistAuthentication`, a connection that already authenticated skips the handshake instead.
  * - A handshake that needs another leg: a 401 with our token, written directly on `req.res` (passport's failure
  *   handling would swallow it), and the native context kept on this connection for the next request.
  * - A malformed or oversized header: 400 with the reason. A token the native layer refuses (invalid, replayed,
@@ -19,6 +22,8 @@ import type { SspiUser } from './user';
  *   principal })`, with the mutual-auth token in `WWW-Authenticate` when there is one; `false` -> `fail(info, 403)`
  *   (the user is known, just not allowed); an error -> `error(err)`.
  * - Server-side trouble (credentials cannot be acquired, addon missing): `error(err)`, a 500, never a 401.
+ * - Limits: too many pending handshakes -> 503 (server-wide) or 429 (per address); too many refused attempts on
+ *   one connection -> 403 and the connection closed. HTTP/2 -> the stream is reset with HTTP_1_1_REQUIRED.
  *
  * @example
  * passport.use(new SspiStrategy({ principal: 'HTTP/app.example.test' }, (user, done) => done(null, user)));
@@ -34,6 +39,10 @@ export class SspiStrategy extends PassportStrategy {
   readonly resolvedOptions: ResolvedOptions;
   /** @internal */
   readonly handshakes: HandshakeStore;
+  /** @internal */
+  readonly failures: FailureTracker;
+  /** @internal */
+  readonly persisted = new PersistedIdentities();
   /** @internal */
   readonly callVerify: (req: Request, user: SspiUser, done: SspiVerifyCallback) => unknown;
 
@@ -55,6 +64,7 @@ export class SspiStrategy extends PassportStrategy {
     this.resolvedOptions = resolveOptions(options);
     this.name = this.resolvedOptions.name;
     this.handshakes = new HandshakeStore(this.resolvedOptions.handshakeTimeoutMs, this.resolvedOptions.logger);
+    this.failures = new FailureTracker(this.resolvedOptions.maxFailuresPerConnection);
     this.callVerify = this.resolvedOptions.passReqToCallback
       ? (req, user, done) => (verify as SspiVerifyFunctionWithRequest)(req, user, done)
       : (_req, user, done) => (verify as SspiVerifyFunction)(user, done);
@@ -70,6 +80,8 @@ export class SspiStrategy extends PassportStrategy {
     void authenticateRequest(req, onlyFirstAction(this, this.resolvedOptions), {
       options: this.resolvedOptions,
       handshakes: this.handshakes,
+      failures: this.failures,
+      persisted: this.persisted,
       callVerify: this.callVerify,
     });
   }

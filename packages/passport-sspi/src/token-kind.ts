@@ -1,61 +1,195 @@
+import { DerError, TAG_OID, decodeOid, expectTlv, hex, readHeader, readTlv } from './der';
+import { OID_KERBEROS, OID_SPNEGO, isKerberosName, mechanismName } from './mechanism-oids';
+import { describeNtlmMessage, isNtlmMessage, type NtlmMessageName } from './ntlm-message';
+import { parseNegTokenInit, parseNegTokenResp, type MechType, type NegState } from './spnego-token';
+
 /**
- * Tells apart the tokens a client can send, by their structure (ASN.1 tags, the NTLMSSP signature), never by
- * base64 prefixes. Only used to route a token (fresh handshake or next leg); the native layer still validates it.
+ * Tells apart the tokens a client can send by parsing them: the GSS-API framing (RFC 2743 3.1), SPNEGO
+ * (RFC 4178) with its DER lengths and mechanism OIDs, the Kerberos token id (RFC 4121 4.1), the NTLMSSP header
+ * (MS-NLMP). Used to route a token (fresh handshake or next leg) and to explain a refusal; the native layer still
+ * validates every token, so a token this parser finds broken is reported (`problem`) rather than refused here.
  */
+
 export type TokenMechanism = 'spnego' | 'kerberos' | 'ntlm' | 'unknown';
 export type TokenLeg = 'initial' | 'continuation' | 'unknown';
+export type KerberosMessageName = 'AP-REQ' | 'AP-REP' | 'KRB-ERROR';
+export type TokenMessageType = 'NegTokenInit' | 'NegTokenResp' | KerberosMessageName | NtlmMessageName;
 
+/** What routing needs: which mechanism framed the token, and whether it opens a handshake or continues one. */
 export interface TokenKind {
   readonly mechanism: TokenMechanism;
   readonly leg: TokenLeg;
 }
 
-const NTLM_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
-const NTLM_NEGOTIATE = 1;
-const NTLM_AUTHENTICATE = 3;
+/** A token, described for routing and for humans. Never holds names, keys or the token's bytes. */
+export interface TokenDescription extends TokenKind {
+  /** The message: SPNEGO's NegTokenInit/NegTokenResp, a Kerberos AP-REQ, an NTLM NEGOTIATE/AUTHENTICATE... */
+  readonly messageType?: TokenMessageType;
+  /** NegTokenInit: the mechanisms the client offers, most preferred first. */
+  readonly mechTypes?: readonly MechType[];
+  /** NegTokenResp: the negotiation state the client reports. */
+  readonly negState?: NegState;
+  /** NegTokenResp: the mechanism the exchange settled on, when the client repeats it. */
+  readonly supportedMech?: MechType;
+  /** SPNEGO: the mechanism token it carries (mechToken or responseToken), described the same way. */
+  readonly inner?: TokenDescription;
+  /** The first structural fault found (a length beyond the data, a bad OID...), when there is one. */
+  readonly problem?: string;
+}
 
 /** GSS-API InitialContextToken: [APPLICATION 0] IMPLICIT SEQUENCE (RFC 2743 3.1). */
 const GSS_INITIAL_CONTEXT_TOKEN = 0x60;
-/** SPNEGO NegTokenResp: [1] (RFC 4178 4.2.2), every token after the first. */
+/** SPNEGO NegTokenResp: [1] (RFC 4178 4.2.2), every client token after the first. */
 const SPNEGO_NEG_TOKEN_RESP = 0xa1;
-const DER_OID = 0x06;
 
-/** DER encodings (tag, length, value) of the mechanism OIDs that open an InitialContextToken. */
-const OID_SPNEGO = Buffer.from([0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02]); // 1.3.6.1.5.5.2
-const OID_KERBEROS = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]); // 1.2.840.113554.1.2.2
+/** RFC 4121 4.1 token ids, then the Kerberos message's own APPLICATION tag (RFC 4120 5.5.1, 5.5.2, 5.9.1). */
+const KERBEROS_MESSAGES: ReadonlyMap<number, { name: KerberosMessageName; tag: number }> = new Map([
+  [0x0100, { name: 'AP-REQ', tag: 0x6e }],
+  [0x0200, { name: 'AP-REP', tag: 0x6f }],
+  [0x0300, { name: 'KRB-ERROR', tag: 0x7e }],
+]);
 
-const UNKNOWN: TokenKind = { mechanism: 'unknown', leg: 'unknown' };
+const UNKNOWN: TokenDescription = Object.freeze({ mechanism: 'unknown', leg: 'unknown' });
 
+/**
+ * Describes a client's Negotiate/NTLM token by parsing it, for diagnostics: which mechanism, which leg, which
+ * message, the mechanisms offered, and the first structural problem. Never throws.
+ *
+ * @example
+ * describeToken(Buffer.from(header.slice('Negotiate '.length), 'base64'));
+ * // { mechanism: 'spnego', leg: 'initial', messageType: 'NegTokenInit',
+ * //   mechTypes: [{ oid: '1.2.840.48018.1.2.2', name: 'kerberos-legacy' }, ...],
+ * //   inner: { mechanism: 'kerberos', leg: 'initial', messageType: 'AP-REQ' } }
+ */
+export function describeToken(token: Buffer): TokenDescription {
+  return describe(token, true);
+}
+
+/** The routing part of {@link describeToken}. */
 export function classifyToken(token: Buffer): TokenKind {
-  if (token.length >= 12 && token.subarray(0, 8).equals(NTLM_SIGNATURE)) {
-    const type = token.readUInt32LE(8);
-    if (type === NTLM_NEGOTIATE) return { mechanism: 'ntlm', leg: 'initial' };
-    if (type === NTLM_AUTHENTICATE) return { mechanism: 'ntlm', leg: 'continuation' };
-    return { mechanism: 'ntlm', leg: 'unknown' };
-  }
-  if (token[0] === SPNEGO_NEG_TOKEN_RESP) return { mechanism: 'spnego', leg: 'continuation' };
-  if (token[0] === GSS_INITIAL_CONTEXT_TOKEN) return { mechanism: initialMechanism(token), leg: 'initial' };
+  const { mechanism, leg } = describeToken(token);
+  return { mechanism, leg };
+}
+
+/** The client offers NTLM and no Kerberos: raw NTLMSSP, or SPNEGO listing NTLM but no Kerberos OID. */
+export function offersNtlmWithoutKerberos(token: TokenDescription): boolean {
+  if (token.mechanism === 'ntlm') return true;
+  const offered = token.mechTypes?.map((m) => m.name) ?? [];
+  return offered.includes('ntlm') && !offered.some(isKerberosName);
+}
+
+/** The token opens an NTLM exchange: a NEGOTIATE message, raw or as SPNEGO's optimistic mechToken. */
+export function startsNtlm(token: TokenDescription): boolean {
+  const ntlm = token.mechanism === 'spnego' ? token.inner : token;
+  return ntlm?.mechanism === 'ntlm' && ntlm.messageType === 'NEGOTIATE';
+}
+
+function describe(token: Buffer, allowSpnego: boolean): TokenDescription {
+  if (isNtlmMessage(token)) return describeNtlm(token);
+  if (token[0] === GSS_INITIAL_CONTEXT_TOKEN) return describeInitialContextToken(token, allowSpnego);
+  if (token[0] === SPNEGO_NEG_TOKEN_RESP && allowSpnego) return describeNegTokenResp(token);
   return UNKNOWN;
 }
 
-function initialMechanism(token: Buffer): TokenMechanism {
-  const oidAt = afterDerLength(token, 1);
-  if (oidAt === undefined || token[oidAt] !== DER_OID) return 'unknown';
-  if (startsWithAt(token, oidAt, OID_SPNEGO)) return 'spnego';
-  if (startsWithAt(token, oidAt, OID_KERBEROS)) return 'kerberos';
-  return 'unknown';
+function describeNtlm(token: Buffer): TokenDescription {
+  const { typeNumber, messageType, problem } = describeNtlmMessage(token);
+  // A CHALLENGE (type 2) is the server's message: from a client it starts nothing and continues nothing.
+  const leg: TokenLeg = typeNumber === 1 ? 'initial' : typeNumber === 3 ? 'continuation' : 'unknown';
+  return { mechanism: 'ntlm', leg, ...(messageType && { messageType }), ...(problem !== undefined && { problem }) };
 }
 
-/** Offset just past the DER length that starts at `at`, or undefined if it is truncated or absurd. */
-function afterDerLength(token: Buffer, at: number): number | undefined {
-  const first = token[at];
-  if (first === undefined) return undefined;
-  if (first < 0x80) return at + 1;
-  const octets = first & 0x7f;
-  if (octets === 0 || octets > 4 || at + 1 + octets > token.length) return undefined;
-  return at + 1 + octets;
+/**
+ * `0x60 <length> <mechanism OID> <mechanism token>`. The OID is read even when the outer length is wrong, so a
+ * truncated token is still routed (and refused by the native layer with its own reason).
+ */
+function describeInitialContextToken(token: Buffer, allowSpnego: boolean): TokenDescription {
+  let header;
+  try {
+    header = readHeader(token, 0);
+  } catch (error) {
+    return { mechanism: 'unknown', leg: 'initial', problem: problemOf(error) };
+  }
+  const declaredEnd = header.valueStart + header.declaredLength;
+  const end = Math.min(declaredEnd, token.length);
+  const lengthProblem =
+    declaredEnd === token.length
+      ? undefined
+      : `the token declares ${header.declaredLength} bytes after its header but ${token.length - header.valueStart} follow`;
+
+  let oid: string;
+  let afterOid: number;
+  try {
+    const oidTlv = expectTlv(token, header.valueStart, TAG_OID, 'the mechanism OID', end);
+    oid = decodeOid(token.subarray(oidTlv.valueStart, oidTlv.end));
+    afterOid = oidTlv.end;
+  } catch (error) {
+    return { mechanism: 'unknown', leg: 'initial', problem: lengthProblem ?? problemOf(error) };
+  }
+
+  const name = mechanismName(oid);
+  if (oid === OID_SPNEGO && allowSpnego) {
+    const described = describeNegTokenInit(token, afterOid, end);
+    return lengthProblem && !described.problem ? { ...described, problem: lengthProblem } : described;
+  }
+  if (oid === OID_KERBEROS || name === 'kerberos-legacy') {
+    const described = describeKerberos(token, afterOid, end);
+    return lengthProblem && !described.problem ? { ...described, problem: lengthProblem } : described;
+  }
+  return { mechanism: 'unknown', leg: 'initial', problem: lengthProblem ?? `unexpected mechanism OID ${oid}` };
 }
 
-function startsWithAt(token: Buffer, at: number, prefix: Buffer): boolean {
-  return token.length >= at + prefix.length && token.subarray(at, at + prefix.length).equals(prefix);
+function describeNegTokenInit(token: Buffer, at: number, end: number): TokenDescription {
+  try {
+    const { mechTypes, mechToken } = parseNegTokenInit(token, at, end);
+    return {
+      mechanism: 'spnego',
+      leg: 'initial',
+      messageType: 'NegTokenInit',
+      mechTypes,
+      ...(mechToken && { inner: describe(mechToken, false) }),
+    };
+  } catch (error) {
+    return { mechanism: 'spnego', leg: 'initial', problem: problemOf(error) };
+  }
+}
+
+function describeNegTokenResp(token: Buffer): TokenDescription {
+  try {
+    const { negState, supportedMech, responseToken } = parseNegTokenResp(token);
+    return {
+      mechanism: 'spnego',
+      leg: 'continuation',
+      messageType: 'NegTokenResp',
+      ...(negState && { negState }),
+      ...(supportedMech && { supportedMech }),
+      ...(responseToken && { inner: describe(responseToken, false) }),
+    };
+  } catch (error) {
+    return { mechanism: 'spnego', leg: 'continuation', problem: problemOf(error) };
+  }
+}
+
+/** After the krb5 OID: a two-byte token id, then one Kerberos message filling the rest. */
+function describeKerberos(token: Buffer, at: number, end: number): TokenDescription {
+  const base = { mechanism: 'kerberos', leg: 'initial' } as const;
+  if (at + 2 > end) return { ...base, problem: 'the Kerberos token id is missing' };
+  const tokenId = token.readUInt16BE(at);
+  const message = KERBEROS_MESSAGES.get(tokenId);
+  if (!message) return { ...base, problem: `unknown Kerberos token id 0x${tokenId.toString(16).padStart(4, '0')}` };
+  try {
+    const body = readTlv(token, at + 2, end);
+    if (body.tag !== message.tag) {
+      throw new DerError(`${message.name} token id but a message tagged 0x${hex(body.tag)}`);
+    }
+    if (body.end !== end) throw new DerError(`${end - body.end} bytes follow the ${message.name}`);
+    return { ...base, messageType: message.name };
+  } catch (error) {
+    return { ...base, messageType: message.name, problem: problemOf(error) };
+  }
+}
+
+function problemOf(error: unknown): string {
+  if (error instanceof DerError) return error.message;
+  // Only DerError is expected; anything else is a bug here, reported rather than thrown at a request.
+  return `unparseable: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -16,6 +16,11 @@ export interface SspiUser {
   mutual: boolean;
   /** No real user: an anonymous Kerberos logon. Only ever true with `options.allowAnonymous`. */
   anonymous: boolean;
+  /**
+   * Present, and `true`, only for a logon mapped to the guest account, which only `options.allowGuest` lets
+   * through; absent for every real user.
+   */
+  guest?: true;
 }
 
 /** Default `info` passed to `success()` when verify gives none. */
@@ -34,7 +39,14 @@ export function userFromIdentity(identity: Identity): SspiUser {
     delegated: identity.delegated,
     mutual: identity.mutual,
     anonymous: identity.anonymous === true,
+    // Read defensively: older sspi-native builds have no `guest` on their identities.
+    ...(isGuest(identity) && { guest: true as const }),
   };
+}
+
+/** sspi-native reports guest logons as `guest: true`; anything else (absent, false) is a real user. */
+export function isGuest(identity: Identity): boolean {
+  return (identity as { guest?: unknown }).guest === true;
 }
 
 export function defaultInfo(user: SspiUser): SspiInfo {

@@ -1,8 +1,9 @@
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import request from 'supertest';
+import { announceNtlmWithNegotiate, withNtlmAfterNegotiate } from '../src/challenge-schemes';
 import { SspiStrategy } from '../src/strategy';
 import { FakeContexts } from './support/fake-contexts';
-import { createApp } from './support/http';
+import { createApp, rawRequest, startServer } from './support/http';
 import { RecordingLogger } from './support/recording-logger';
 
 /** A second strategy that only ever challenges, as passport-http's Basic does without credentials. */
@@ -65,5 +66,90 @@ describe('a request without Negotiate credentials', () => {
     const res = await request(createApp({ strategies: [named], names: ['windows'] })).get('/me');
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Negotiate');
+  });
+});
+
+describe('the challenge when packages allow NTLM', () => {
+  const withNtlm = (name = 'sspi') =>
+    new SspiStrategy(
+      { name, contextFactory: fakes.factory, logger: new RecordingLogger(), packages: ['Negotiate', 'Kerberos', 'NTLM'] },
+      (user, done) => done(null, user),
+    );
+
+  it('lists Negotiate and NTLM as two WWW-Authenticate header lines', async () => {
+    const server = await startServer(createApp({ strategies: [withNtlm()] }));
+    try {
+      const res = await rawRequest(server.port, []);
+      expect(res.status).toBe(401);
+      expect(res.head).toContain('\r\nWWW-Authenticate: Negotiate\r\nWWW-Authenticate: NTLM\r\n');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("keeps the other strategies' challenges in passport's order, NTLM right after Negotiate", async () => {
+    const first = await request(createApp({ strategies: [withNtlm(), new BasicChallenger()], names: ['sspi', 'basic'] })).get('/me');
+    expect(first.status).toBe(401);
+    expect(first.headers['www-authenticate']).toBe('Negotiate, NTLM, Basic realm="intranet"');
+
+    const last = await request(createApp({ strategies: [withNtlm(), new BasicChallenger()], names: ['basic', 'sspi'] })).get('/me');
+    expect(last.headers['www-authenticate']).toBe('Basic realm="intranet", Negotiate, NTLM');
+  });
+
+  it('still lets failureRedirect and custom callbacks take over, and leaves no wrapper behind', async () => {
+    const redirected = await request(
+      createApp({ strategies: [withNtlm()], authenticateOptions: { failureRedirect: '/login' } }),
+    ).get('/me');
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers['www-authenticate']).toBeUndefined();
+
+    const custom = await request(createApp({ strategies: [withNtlm()] })).get('/custom');
+    expect(custom.body).toEqual({ err: null, user: false, info: 'Negotiate', status: 401 });
+  });
+
+  it('is only Negotiate in the default, Kerberos-only configuration', async () => {
+    const res = await request(createApp({ strategies: [sspi(), new BasicChallenger()], names: ['sspi', 'basic'] })).get('/me');
+    expect(res.headers['www-authenticate']).toBe('Negotiate, Basic realm="intranet"');
+  });
+});
+
+describe('withNtlmAfterNegotiate', () => {
+  it.each<[string | string[], string | string[]]>([
+    ['Negotiate', ['Negotiate', 'NTLM']],
+    [['Basic realm="x"', 'Negotiate'], ['Basic realm="x"', 'Negotiate', 'NTLM']],
+    [['Negotiate', 'Bearer'], ['Negotiate', 'NTLM', 'Bearer']],
+    [['Negotiate', 'NTLM'], ['Negotiate', 'NTLM']],
+    ['Negotiate oQcwBaADCgEA', 'Negotiate oQcwBaADCgEA'],
+    [['Basic realm="x"'], ['Basic realm="x"']],
+  ])('%j -> %j', (value, expected) => {
+    expect(withNtlmAfterNegotiate(value)).toEqual(expected);
+  });
+
+  it('unwraps itself after the first WWW-Authenticate and on finish', () => {
+    const set: Array<[string, unknown]> = [];
+    const listeners: Record<string, () => void> = {};
+    const proto = {
+      setHeader(name: string, value: unknown) {
+        set.push([name, value]);
+        return this;
+      },
+    };
+    const res = Object.assign(Object.create(proto), {
+      once: (event: string, fn: () => void) => (listeners[event] = fn),
+    });
+    announceNtlmWithNegotiate(res);
+    res.setHeader('X-Other', 'a');
+    res.setHeader('WWW-Authenticate', ['Negotiate']);
+    res.setHeader('WWW-Authenticate', ['Negotiate']);
+    expect(set).toEqual([
+      ['X-Other', 'a'],
+      ['WWW-Authenticate', ['Negotiate', 'NTLM']],
+      ['WWW-Authenticate', ['Negotiate']],
+    ]);
+    expect(Object.prototype.hasOwnProperty.call(res, 'setHeader')).toBe(false);
+
+    announceNtlmWithNegotiate(res);
+    listeners['finish']!();
+    expect(Object.prototype.hasOwnProperty.call(res, 'setHeader')).toBe(false);
   });
 });

@@ -20,7 +20,14 @@ let strategy: SspiStrategy;
 
 beforeAll(async () => {
   strategy = new SspiStrategy(
-    { contextFactory: fakes.factory, logger: new RecordingLogger(), maxTokenBytes: 512, packages: ['Negotiate', 'NTLM'] },
+    {
+      contextFactory: fakes.factory,
+      logger: new RecordingLogger(),
+      maxTokenBytes: 512,
+      packages: ['Negotiate', 'NTLM'],
+      // Every header goes over one connection on purpose; the per-connection brake has its own tests.
+      maxFailuresPerConnection: 10_000,
+    },
     (user, done) => done(null, user),
   );
   server = await startServer(createApp({ strategies: [strategy] }));

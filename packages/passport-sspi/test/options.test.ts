@@ -143,3 +143,56 @@ describe('SspiStrategy constructor', () => {
     expect(new SspiStrategy(base, verify).name).toBe('sspi');
   });
 });
+
+describe('the hardening options', () => {
+  it('default to safe values', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).toMatchObject({
+      maxPendingHandshakesPerAddress: 100,
+      maxFailuresPerConnection: 5,
+      allowGuest: false,
+      persistAuthentication: false,
+    });
+    // trustProxy false: no forwarded hop is believed.
+    expect(resolved.trustProxy('10.0.0.1', 0)).toBe(false);
+  });
+
+  it('compile trustProxy with Express semantics', () => {
+    const trust = (value: unknown) => resolveOptions({ ...base, trustProxy: value }).trustProxy;
+    expect(trust(true)('203.0.113.9', 5)).toBe(true);
+    expect(trust(2)('203.0.113.9', 1)).toBe(true);
+    expect(trust(2)('203.0.113.9', 2)).toBe(false);
+    expect(trust(0)('127.0.0.1', 0)).toBe(false);
+    expect(trust('loopback')('127.0.0.1', 0)).toBe(true);
+    expect(trust('loopback')('10.0.0.1', 0)).toBe(false);
+    expect(trust('10.0.0.0/8, 192.168.1.1')('10.1.2.3', 0)).toBe(true);
+    expect(trust('10.0.0.0/8, 192.168.1.1')('192.168.1.1', 1)).toBe(true);
+    expect(trust(['uniquelocal'])('10.1.2.3', 0)).toBe(true);
+    const custom = (address: string) => address === '10.9.9.9';
+    expect(trust(custom)).toBe(custom);
+  });
+
+  const bad: Array<[string, Record<string, unknown>, ErrorConstructor | RangeErrorConstructor, string]> = [
+    ['maxPendingHandshakesPerAddress zero', { maxPendingHandshakesPerAddress: 0 }, RangeError, 'options.maxPendingHandshakesPerAddress must be a positive integer (handshakes); got 0'],
+    ['maxPendingHandshakesPerAddress a string', { maxPendingHandshakesPerAddress: '5' }, TypeError, "options.maxPendingHandshakesPerAddress must be a positive integer (handshakes); got '5'"],
+    ['maxFailuresPerConnection fractional', { maxFailuresPerConnection: 2.5 }, RangeError, 'options.maxFailuresPerConnection must be a positive integer (attempts); got 2.5'],
+    ['maxFailuresPerConnection negative', { maxFailuresPerConnection: -1 }, RangeError, 'options.maxFailuresPerConnection must be a positive integer (attempts); got -1'],
+    ['allowGuest a string', { allowGuest: 'no' }, TypeError, "options.allowGuest must be a boolean; got 'no'"],
+    ['persistAuthentication a number', { persistAuthentication: 1 }, TypeError, 'options.persistAuthentication must be a boolean; got 1'],
+    ['trustProxy negative hops', { trustProxy: -1 }, RangeError, 'options.trustProxy must be false, true, a number of hops'],
+    ['trustProxy fractional hops', { trustProxy: 1.5 }, RangeError, 'got 1.5'],
+    ['trustProxy a bad address', { trustProxy: '10.0.0.300' }, RangeError, 'invalid IP address: 10.0.0.300'],
+    ['trustProxy a bad range', { trustProxy: ['10.0.0.0/99'] }, RangeError, 'invalid range on address: 10.0.0.0/99'],
+    ['trustProxy an empty list', { trustProxy: [] }, RangeError, 'options.trustProxy must be'],
+    ['trustProxy an empty entry', { trustProxy: 'loopback,' }, RangeError, "got 'loopback,'"],
+    ['trustProxy a list with a number', { trustProxy: ['loopback', 1] }, TypeError, "got [ 'loopback', 1 ]"],
+    ['trustProxy an object', { trustProxy: { hops: 1 } }, TypeError, 'options.trustProxy must be'],
+    ['trustProxy null', { trustProxy: null }, TypeError, 'got null'],
+  ];
+
+  it.each(bad)('rejects %s, naming the option and the value', (_case, options, type, message) => {
+    const attempt = () => resolveOptions({ ...base, ...options });
+    expect(attempt).toThrow(type);
+    expect(attempt).toThrow(message);
+  });
+});

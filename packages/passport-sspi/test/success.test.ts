@@ -96,3 +96,35 @@ describe('a handshake that completes in one leg', () => {
     expect(logger.text()).not.toContain(token.slice(0, 17));
   });
 });
+
+describe('guest logons', () => {
+  // sspi-native marks guest logons with `guest: true`; read defensively, since older builds have no such field.
+  const guest = { guest: true, principal: 'SSPI\\Guest', user: 'Guest', mechanism: 'NTLM' } as object;
+
+  it('are refused by default with a 401 that says so, and the context is disposed', async () => {
+    fakes.reset([doneWith(undefined, guest)]);
+    const logger = new RecordingLogger();
+    const strategy = new SspiStrategy({ contextFactory: fakes.factory, logger }, (user, done) => done(null, user));
+    const res = await request(createApp({ strategies: [strategy] })).get('/me').set('Authorization', negotiate(spnegoInit()));
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Negotiate');
+    expect(res.text).toBe('Authentication failed: guest logon is not accepted (ERR_SSPI_GUEST_REFUSED)\n');
+    expect(fakes.contexts[0]!.disposed).toBe(true);
+    expect((logger.warnings()[0]?.error as { hint: string }).hint).toMatch(/allowGuest/);
+  });
+
+  it('are accepted with allowGuest, marked guest: true', async () => {
+    fakes.reset([doneWith(undefined, guest)]);
+    const strategy = new SspiStrategy({ contextFactory: fakes.factory, allowGuest: true }, (user, done) => done(null, user));
+    const res = await request(createApp({ strategies: [strategy] })).get('/me').set('Authorization', negotiate(spnegoInit()));
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ guest: true, user: 'Guest' });
+  });
+
+  it('leave real users without a guest field', async () => {
+    fakes.reset([doneWith(undefined, { guest: false } as object)]);
+    const res = await request(createApp({ strategies: [strategyWith()] })).get('/me').set('Authorization', negotiate(spnegoInit()));
+    expect(res.status).toBe(200);
+    expect(res.body.user).not.toHaveProperty('guest');
+  });
+});

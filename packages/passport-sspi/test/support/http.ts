@@ -16,6 +16,7 @@ export interface AppSetup {
 /**
  * An Express app with passport:
  * - `GET /me` authenticates and answers `{ user, authInfo }` as JSON;
+ * - `POST /me` authenticates, then reads the body and answers `{ user, authInfo, body }`;
  * - `GET /custom` uses a custom callback and answers what passport gave it;
  * - errors answer 500 with the error's name, message and code.
  */
@@ -30,6 +31,10 @@ export function createApp(setup: AppSetup): Express {
   app.use(auth.initialize());
   app.get('/me', auth.authenticate(names, { session: false, ...setup.authenticateOptions }), (req, res) => {
     res.json({ user: req.user, authInfo: req.authInfo });
+  });
+  // The body is read only after authentication, as in a real app: a handshake leg must not consume it.
+  app.post('/me', auth.authenticate(names, { session: false, ...setup.authenticateOptions }), express.text({ type: () => true }), (req, res) => {
+    res.json({ user: req.user, authInfo: req.authInfo, body: req.body ?? null });
   });
   app.get('/custom', (req, res, next) => {
     auth.authenticate(names, { session: false }, (err: unknown, user: unknown, info: unknown, status: unknown) => {

@@ -3,7 +3,7 @@
  * `@ts-expect-error` must be an error, everything else must compile.
  */
 import type { Request } from 'express';
-import { SspiStrategy, type SspiStrategyOptions, type SspiUser } from '../../src/index';
+import { SspiStrategy, describeToken, type SspiStrategyOptions, type SspiUser, type TokenDescription, type TokenMessageType } from '../../src/index';
 
 declare const options: SspiStrategyOptions;
 
@@ -31,6 +31,25 @@ new SspiStrategy({ packages: ['Digest'] }, (user, done) => done(null, user));
 new SspiStrategy({ handshakeTimeoutMs: '30s' }, (user, done) => done(null, user));
 // @ts-expect-error: verify comes last (the NestJS mixin appends it)
 new SspiStrategy((user: SspiUser, done: () => void) => done(), {});
+
+// The hardening options and their shapes.
+new SspiStrategy(
+  { persistAuthentication: true, allowGuest: false, maxFailuresPerConnection: 3, maxPendingHandshakesPerAddress: 10, trustProxy: 'loopback, 10.0.0.0/8' },
+  (user, done) => done(null, user.guest === true ? false : user),
+);
+new SspiStrategy({ trustProxy: ['uniquelocal'] }, (user, done) => done(null, user));
+new SspiStrategy({ trustProxy: 1 }, (user, done) => done(null, user));
+new SspiStrategy({ trustProxy: (address: string, hop: number) => hop < 1 && address.startsWith('10.') }, (user, done) => done(null, user));
+// @ts-expect-error: trustProxy is not an object of settings
+new SspiStrategy({ trustProxy: { hops: 1 } }, (user, done) => done(null, user));
+// @ts-expect-error: persistAuthentication is a boolean
+new SspiStrategy({ persistAuthentication: 'yes' }, (user, done) => done(null, user));
+
+// describeToken is typed down to the message.
+export function messageOf(token: Buffer): TokenMessageType | undefined {
+  const described: TokenDescription = describeToken(token);
+  return described.inner?.messageType ?? described.messageType;
+}
 
 // The user's fields are typed.
 export function fields(user: SspiUser): [string, string, string, 'Kerberos' | 'NTLM', boolean, boolean, boolean] {
