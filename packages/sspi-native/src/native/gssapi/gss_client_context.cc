@@ -60,14 +60,8 @@ Status GssClientContext::ImportTarget() {
 StepResult GssClientContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) {
-    r.status = Status::Fail(Failure::ContextState, "step", "a step is already running");
-    return r;
-  }
-  if (done_ || failed_) {
-    r.status = Status::Fail(Failure::ContextState, "step",
-                            done_ ? "the context is already established"
-                                  : "the context failed at an earlier step");
+  if (auto refusal = StepRefusal(lock.owns_lock(), done_, failed_)) {
+    r.status = std::move(*refusal);
     return r;
   }
   if (credentials_->usage() != backend::Usage::Initiate) {

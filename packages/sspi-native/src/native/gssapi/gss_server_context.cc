@@ -107,14 +107,8 @@ Status GssServerContext::Normalize(const Bytes& token, Bytes* rewritten) {
 StepResult GssServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) {
-    r.status = Status::Fail(Failure::ContextState, "step", "a step is already running");
-    return r;
-  }
-  if (done_ || failed_) {
-    r.status = Status::Fail(Failure::ContextState, "step",
-                            done_ ? "the context is already established"
-                                  : "the context failed at an earlier step");
+  if (auto refusal = StepRefusal(lock.owns_lock(), done_, failed_)) {
+    r.status = std::move(*refusal);
     return r;
   }
   if (input == nullptr || input->empty()) {
