@@ -1,19 +1,10 @@
 import type { Identity, Mechanism } from 'sspi-native';
 
-/** The authenticated Windows/Kerberos user handed to verify. A plain object: extend or replace it freely. */
-export interface SspiUser {
-  /** Full principal as the mechanism names it: `alice@EXAMPLE.TEST` (Kerberos) or `EXAMPLE\\alice` (NTLM). */
-  principal: string;
-  /** User name without realm or domain: `alice`. */
-  user: string;
-  /** Kerberos realm or NTLM domain; empty when the mechanism gave none. */
-  domain: string;
-  /** Mechanism that authenticated the user (Negotiate is only the wrapper). */
-  mechanism: Mechanism;
-  /** The client delegated its credentials to this server (Kerberos delegation). */
-  delegated: boolean;
-  /** The client asked for and got mutual authentication. */
-  mutual: boolean;
+/**
+ * The authenticated Windows/Kerberos user handed to verify: the native identity's fields (principal, user,
+ * domain, mechanism, delegated, mutual), with the logon kind narrowed. A plain object: extend or replace it freely.
+ */
+export interface SspiUser extends Omit<Identity, 'anonymous' | 'guest'> {
   /** No real user: an anonymous Kerberos logon. Only ever true with `options.allowAnonymous`. */
   anonymous: boolean;
   /**
@@ -39,14 +30,13 @@ export function userFromIdentity(identity: Identity): SspiUser {
     delegated: identity.delegated,
     mutual: identity.mutual,
     anonymous: identity.anonymous === true,
-    // Read defensively: older sspi-native builds have no `guest` on their identities.
     ...(isGuest(identity) && { guest: true as const }),
   };
 }
 
 /** sspi-native reports guest logons as `guest: true`; anything else (absent, false) is a real user. */
 export function isGuest(identity: Identity): boolean {
-  return (identity as { guest?: unknown }).guest === true;
+  return identity.guest === true;
 }
 
 export function defaultInfo(user: SspiUser): SspiInfo {
