@@ -11,6 +11,9 @@ const path = require('node:path');
 const realmScript = path.join(__dirname, '..', 'scripts', 'realm.sh');
 
 module.exports = async function startRealm() {
+  // If jest dies before its global teardown (a crash, a config error), still stop the KDC by its pid. The
+  // teardown's work is synchronous and finds nothing left to do when it already ran.
+  process.once('exit', () => void require('./realm-teardown.js')());
   configureNtlm();
   if (process.env.SSPI_TEST_REALM_ENV) return;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-realm-'));
