@@ -61,9 +61,12 @@ step "Still serving on http://localhost:$port/me (Ctrl-C stops it)"
 cat <<EOF
 In this shell:     . $realm_dir/env.sh && curl --negotiate -u : http://localhost:$port/me
 From a browser, with the realm's ticket cache (kinit alice first, password in $realm_dir/alice.password):
+  Firefox:  about:config -> network.negotiate-auth.trusted-uris = localhost, then start it as
+              KRB5_CONFIG=$KRB5_CONFIG KRB5CCNAME=$KRB5CCNAME firefox-esr http://localhost:$port/me
+            (the tests do exactly this, headless)
   Chromium: KRB5_CONFIG=$KRB5_CONFIG KRB5CCNAME=$KRB5CCNAME \\
               chromium --auth-server-allowlist=localhost http://localhost:$port/me
-  Firefox:  about:config -> network.negotiate-auth.trusted-uris = localhost
-            (start Firefox with the same KRB5_CONFIG and KRB5CCNAME)
+            (Debian's Chromium 156 answered ERR_UNSUPPORTED_AUTH_SCHEME for Negotiate on our test machines;
+             Google Chrome and Chromium elsewhere take this flag)
 EOF
 wait "$app_pid"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
+#   scripts/install-deps.sh [--browser]   --browser adds Firefox ESR, the real browser of the SSO tests
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   curl                                   # a real Negotiate client for the demo and the tests
   python3 make g++                       # node-gyp
 )
+[ "${1:-}" = "--browser" ] && packages+=(firefox-esr)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Brings a checkout to a built state on a fresh machine: Debian packages, npm packages, build.
+#   scripts/prepare.sh [--browser]   --browser also installs Firefox ESR for the browser tests
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh "$@"
 # Offline machines carry Node's headers in /usr/include/node; without this node-gyp tries to download them.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then export npm_config_nodedir=/usr; fi
 [ -d node_modules/.bin ] || npm ci --no-audit --no-fund
