@@ -27,6 +27,7 @@
             "src/native/gssapi/gss_server_context.cc",
             "src/native/gssapi/gss_tokens.cc",
             "src/native/gssapi/gss_util.cc",
+            "src/native/gssapi/gss_windows_only.cc",
             "src/native/gssapi/ntlm_normalize.cc"
           ],
           # Headers only: libgssapi_krb5 / GSS.framework is dlopen'ed at run time (gss_loader.cc),

@@ -98,6 +98,18 @@ struct Identity {
   bool guest = false;      // mapped to the Guest account; only SSPI can tell (GSSAPI: false)
 };
 
+// What Windows knows about an authenticated user beyond the name: the logon token's user SID and
+// its groups (GetTokenInformation). Only the SSPI backend has a token; GSSAPI reports Unsupported.
+struct TokenGroup {
+  std::string sid;          // S-1-5-21-...
+  uint32_t attributes = 0;  // SE_GROUP_* bits
+};
+
+struct AccessToken {
+  std::string user_sid;
+  std::vector<TokenGroup> groups;
+};
+
 // One side of a security context. step() may block and is called from libuv threadpool threads;
 // overlapping calls are refused with Failure::ContextState rather than serialised.
 class Context {
@@ -116,22 +128,75 @@ class ServerContext : public Context {
  public:
   // Valid once done(); computed by the final step so this never blocks.
   virtual Status identity(Identity* out) const = 0;
+
+  // Windows only (the default says so): the client's logon token, read without blocking.
+  virtual Status access_token(AccessToken* out) const;
+  // Windows only: makes the calling thread act as the client until RevertImpersonation().
+  // The glue pairs the two around one synchronous JS callback (context_wrap.cc).
+  virtual Status Impersonate();
+  virtual Status RevertImpersonation();
 };
 
 class ClientContext : public Context {};
 
+// RFC 5056 channel bindings: only the application data part (e.g. "tls-server-end-point:" and
+// the certificate hash, RFC 5929), the part both GSSAPI and SSPI carry between peers. Empty = none.
 struct ClientOptions {
   std::string target;  // HTTP/host, HTTP@host or HTTP/host@REALM
   bool mutual = true;
   bool delegate = false;
+  Bytes channel_bindings;
+};
+
+struct ServerOptions {
+  Bytes channel_bindings;
 };
 
 // Cheap: no library calls happen until the first step.
-std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials);
+std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials,
+                                                ServerOptions options);
 std::shared_ptr<ClientContext> NewClientContext(std::shared_ptr<Credentials> credentials,
                                                 ClientOptions options);
 
 const char* BackendName();
+
+// ---- The host's account (Windows only; GSSAPI answers Unsupported) ---------------------------
+
+struct ProcessAccount {
+  std::string sam_name;   // DOMAIN\user (GetUserNameExW NameSamCompatible)
+  std::string upn;        // user@dns.domain; empty when the account has none (local accounts)
+  std::string sid;
+  bool elevated = false;  // the token is elevated (UAC) or UAC is off
+  bool admin = false;     // the token has Administrators enabled
+};
+Status CurrentAccount(ProcessAccount* out);
+
+struct DomainMembership {
+  enum class Kind : uint8_t { Unknown, Unjoined, Workgroup, Domain };
+  Kind kind = Kind::Unknown;
+  std::string name;  // NetBIOS name of the domain or workgroup
+};
+Status JoinInformation(DomainMembership* out);
+
+struct DomainController {
+  std::string name;     // \\dc1.example.test
+  std::string address;  // \\10.0.0.1
+  std::string domain;   // example.test
+  std::string forest;
+  std::string site;
+};
+// Asks the DC locator (may take seconds: DNS and LDAP pings). Call off the JS thread.
+Status FindDomainController(const std::string& domain, DomainController* out);
+
+struct AccountName {
+  std::string sid;
+  bool found = false;
+  std::string name;
+  std::string domain;
+  std::string kind;  // user, group, alias, well-known group, computer, ...
+};
+// LookupAccountSidW for each SID; may ask a domain controller. Call off the JS thread.
+Status LookupAccounts(const std::vector<std::string>& sids, std::vector<AccountName>* out);
 
 // What an acceptor does to a client token before its library sees it. Only the GSSAPI backend
 // rewrites anything (gss-ntlmssp's NTLM parsing gaps, gssapi/ntlm_normalize.h); exported to JS
@@ -159,6 +224,15 @@ inline void WipeSecret(std::string& secret) {
   for (size_t i = 0; i < secret.size(); i++) p[i] = 0;
   secret.clear();
 }
+
+inline Status WindowsOnly(const char* operation) {
+  return Status::Fail(Failure::Unsupported, operation,
+                      std::string(operation) + " is only available with the Windows (SSPI) backend");
+}
+
+inline Status ServerContext::access_token(AccessToken*) const { return WindowsOnly("access_token"); }
+inline Status ServerContext::Impersonate() { return WindowsOnly("ImpersonateSecurityContext"); }
+inline Status ServerContext::RevertImpersonation() { return WindowsOnly("RevertSecurityContext"); }
 
 // Process-wide counts of native objects that still hold (or may hold) library handles.
 // Tests use them to prove that dispose() and GC free everything.

@@ -47,7 +47,7 @@ Napi::Function ServerContextWrap::Init(Napi::Env env) {
 
 ServerContextWrap::ServerContextWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<ServerContextWrap>(info) {
-  context_ = backend::NewServerContext(CredentialsWrap::From(info[0]));
+  context_ = backend::NewServerContext(CredentialsWrap::From(info[0]), backend::ServerOptions{});
 }
 
 std::shared_ptr<backend::ServerContext> ServerContextWrap::Live(Napi::Env env) const {

@@ -256,8 +256,11 @@ std::optional<TokenInspection> InspectAcceptorToken(const Bytes& token) {
   return r;
 }
 
-std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials) {
+std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials,
+                                                ServerOptions options) {
   // Only one backend is compiled in, so every Credentials here is a GssCredentials.
+  // TODO(channel bindings): pass options.channel_bindings to gss_accept_sec_context.
+  (void)options;
   return std::make_shared<gss::GssServerContext>(
       std::static_pointer_cast<gss::GssCredentials>(std::move(credentials)));
 }
