@@ -6,6 +6,7 @@
 #include "backend.h"
 #include "context_wrap.h"
 #include "credentials_wrap.h"
+#include "host_wrap.h"
 #include "instance_data.h"
 #include "step_worker.h"
 
@@ -114,6 +115,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("liveObjects", Napi::Function::New<LiveObjects>(env, "liveObjects"));
   exports.Set("inspectAcceptorToken",
               Napi::Function::New<InspectAcceptorToken>(env, "inspectAcceptorToken"));
+  ExportHostFunctions(env, exports);
   exports.Set("CredentialsHandle", credentials);
   exports.Set("ServerContext", server);
   exports.Set("ClientContext", client);

@@ -20,6 +20,8 @@ class ServerContextWrap : public Napi::ObjectWrap<ServerContextWrap> {
   Napi::Value Step(const Napi::CallbackInfo& info);
   Napi::Value StepSync(const Napi::CallbackInfo& info);
   Napi::Value Identity(const Napi::CallbackInfo& info);
+  Napi::Value AccessToken(const Napi::CallbackInfo& info);
+  Napi::Value WithImpersonation(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value Done(const Napi::CallbackInfo& info);
   Napi::Value Disposed(const Napi::CallbackInfo& info);

@@ -66,6 +66,20 @@ Napi::Object ToJsIdentity(Napi::Env env, const backend::Identity& id) {
   return o;
 }
 
+Napi::Object ToJsAccessToken(Napi::Env env, const backend::AccessToken& token) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("userSid", token.user_sid);
+  Napi::Array groups = Napi::Array::New(env, token.groups.size());
+  for (uint32_t i = 0; i < token.groups.size(); i++) {
+    Napi::Object g = Napi::Object::New(env);
+    g.Set("sid", token.groups[i].sid);
+    g.Set("attributes", Napi::Number::New(env, token.groups[i].attributes));
+    groups.Set(i, g);
+  }
+  o.Set("groups", groups);
+  return o;
+}
+
 std::optional<backend::Bytes> ToBytes(const Napi::Value& value, const char* what) {
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;
   if (!value.IsBuffer()) throw Napi::TypeError::New(value.Env(), std::string(what) + " must be a Buffer");

@@ -15,6 +15,7 @@ Napi::Error ToJsError(Napi::Env env, const backend::Status& status);
 // { token?: Buffer, done: boolean }
 Napi::Object ToJsStepResult(Napi::Env env, const backend::StepResult& result);
 
+Napi::Object ToJsAccessToken(Napi::Env env, const backend::AccessToken& token);
 Napi::Object ToJsIdentity(Napi::Env env, const backend::Identity& identity);
 
 // Copies a Buffer argument (the caller may reuse its memory while the step runs off-thread).
