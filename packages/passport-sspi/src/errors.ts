@@ -213,6 +213,8 @@ const INFRASTRUCTURE_CODES: ReadonlySet<string> = new Set([
   'ERR_SSPI_LIBRARY_MISSING',
   'ERR_SSPI_NO_CREDENTIALS',
   'ERR_SSPI_CONTEXT_STATE',
+  // The server's security package cannot do what the login needs (e.g. Wine's missing NAMES query).
+  'ERR_SSPI_UNSUPPORTED',
 ]);
 
 /**

@@ -69,6 +69,15 @@ export class LibraryMissingError extends SspiError {
   override readonly code = 'ERR_SSPI_LIBRARY_MISSING';
 }
 
+/**
+ * The request needs something this backend or security package does not provide: a Windows-only function called on
+ * the GSSAPI backend, a GSSAPI extension the installed library lacks, or an SSPI call the package does not implement
+ * (SEC_E_UNSUPPORTED_FUNCTION; under Wine, several NTLM calls are stubs). The hint says which.
+ */
+export class UnsupportedError extends SspiError {
+  override readonly code = 'ERR_SSPI_UNSUPPORTED';
+}
+
 /** The token is garbage, truncated or of the wrong kind. */
 export class InvalidTokenError extends SspiError {
   override readonly code = 'ERR_SSPI_INVALID_TOKEN';

@@ -1,9 +1,10 @@
 /**
  * Turns what the addon rejects with (raw numbers and library text) into typed errors with a hint.
- * A failure is matched against the rules in error-table.ts by its minor code first, then by its GSS
- * routine error; among the rules that fit, the one restricted to the failure's phase and mechanism
- * wins over a general one. Minor codes are compared as signed 32-bit integers because krb5.h
- * defines them that way (KRB5KRB_AP_ERR_REPEAT is -1765328350).
+ * GSSAPI failures are matched against the rules in error-table.ts by their minor code first, then by
+ * their GSS routine error; SSPI failures against sspi-error-table.ts by their SECURITY_STATUS or Win32
+ * code. Among the rules that fit, the one restricted to the failure's phase (and mechanism or
+ * operation) wins over a general one. Minor codes are compared as signed 32-bit integers because
+ * krb5.h defines them that way (KRB5KRB_AP_ERR_REPEAT is -1765328350).
  */
 import {
   GSS_S_DEFECTIVE_TOKEN,
@@ -13,8 +14,10 @@ import {
   TABLE,
 } from './error-table';
 import type { Phase, Rule } from './error-table';
-import { ContextStateError, LibraryMissingError, ReplayError, SspiError } from './errors';
+import { ContextStateError, LibraryMissingError, ReplayError, SspiError, UnsupportedError } from './errors';
 import type { Backend, SspiErrorDetails } from './errors';
+import { SSPI_TABLE } from './sspi-error-table';
+import type { SspiRule } from './sspi-error-table';
 
 export { krb5 } from './error-table';
 export type { Phase } from './error-table';
@@ -22,6 +25,11 @@ export type { Phase } from './error-table';
 /** @internal Every minor code the table classifies (tests compare it with the addon's list). */
 export function classifiedMinorCodes(): number[] {
   return [...new Set(TABLE.flatMap((r) => r.minors ?? []))];
+}
+
+/** @internal Every SECURITY_STATUS / Win32 code the SSPI table classifies, unsigned. */
+export function classifiedSspiCodes(): number[] {
+  return [...new Set(SSPI_TABLE.flatMap((r) => r.codes))];
 }
 
 /** The phase of a context step, from the operation name; acquisitions need the caller's word. */
@@ -68,7 +76,7 @@ export function fromNative(raw: unknown, phase?: Phase): SspiError {
     case 'library-missing':
       return new LibraryMissingError(text, { ...details, hint: 'Install the system Kerberos/GSSAPI library named above.' });
     case 'unsupported':
-      return new LibraryMissingError(text, { ...details, hint: 'The installed GSSAPI library lacks this feature; see the message for the alternative.' });
+      return new UnsupportedError(text, { ...details, hint: unsupportedHint(details.backend, text) });
     case 'context-state':
       return new ContextStateError(text, { ...details, hint: 'Step a context once at a time, until done, and never after dispose().' });
     case 'invalid-argument':
@@ -78,7 +86,11 @@ export function fromNative(raw: unknown, phase?: Phase): SspiError {
   }
 
   const mechanism = typeof r.mechanism === 'string' ? r.mechanism : undefined;
-  const rule = ruleFor(details.majorStatus, details.minorStatus, phase ?? phaseOf(details.operation), mechanism);
+  const where = phase ?? phaseOf(details.operation);
+  const rule =
+    details.backend === 'sspi'
+      ? sspiRuleFor(details.majorStatus, where, details.operation)
+      : ruleFor(details.majorStatus, details.minorStatus, where, mechanism);
   if (!rule) return new SspiError(text, details);
   const summary = rule.summary.charAt(0).toUpperCase() + rule.summary.slice(1);
   return new rule.error(`${summary}: ${text}`, { ...details, hint: rule.hint });
@@ -113,4 +125,45 @@ function ruleFor(
     return best((r) => r.routine === GSS_S_DEFECTIVE_TOKEN);
   }
   return best((r) => r.routine === routine);
+}
+
+const WINDOWS_ONLY = 'only available with the Windows (SSPI) backend';
+
+/** The addon says "unsupported" for three different reasons; the message tells them apart. */
+function unsupportedHint(backend: Backend | undefined, text: string): string {
+  if (text.includes(WINDOWS_ONLY)) {
+    return (
+      'This function needs Windows: logon tokens, impersonation and the host account exist only in SSPI. On ' +
+      'Linux and macOS (GSSAPI) skip the feature, or check the platform before calling it.'
+    );
+  }
+  if (backend === 'sspi') {
+    return (
+      'The security package does not implement this call. Under Wine, the NTLM package stubs the client names, ' +
+      'access token and impersonation calls: those need real Windows.'
+    );
+  }
+  return 'The installed GSSAPI library lacks this feature; see the message for the alternative.';
+}
+
+/** HRESULT_FROM_WIN32 wraps a Win32 code as 0x8007xxxx; the SSPI table lists the plain code. */
+const FACILITY_WIN32 = 0x80070000;
+
+function sspiRuleFor(
+  code: number | undefined,
+  phase: Phase | undefined,
+  operation: string | undefined,
+): SspiRule | undefined {
+  if (code === undefined) return undefined;
+  const plain = (code & 0xffff0000) >>> 0 === FACILITY_WIN32 ? code & 0xffff : code;
+  const fits = (r: SspiRule): boolean =>
+    r.codes.includes(plain) &&
+    (!r.phases || (phase !== undefined && r.phases.includes(phase))) &&
+    (!r.operations || (operation !== undefined && r.operations.includes(operation)));
+  const specificity = (r: SspiRule): number => (r.phases ? 1 : 0) + (r.operations ? 2 : 0);
+  // Most specific fitting rule; table order breaks ties.
+  return SSPI_TABLE.filter(fits).reduce<SspiRule | undefined>(
+    (found, r) => (found === undefined || specificity(r) > specificity(found) ? r : found),
+    undefined,
+  );
 }

@@ -12,6 +12,7 @@ import {
   ReplayError,
   SspiError,
   TargetUnknownError,
+  UnsupportedError,
   UnsupportedMechanismError,
   WrongPrincipalError,
 } from '../src/errors';
@@ -144,7 +145,7 @@ describe('fromNative', () => {
 
   it.each<[string, typeof SspiError]>([
     ['library-missing', LibraryMissingError],
-    ['unsupported', LibraryMissingError],
+    ['unsupported', UnsupportedError],
     ['context-state', ContextStateError],
   ])('maps failure kind %s', (failure, errorClass) => {
     const err = fromNative(raw({ failure, operation: 'dlopen', nativeMessage: 'The GSSAPI library libgssapi_krb5.so.2 could not be loaded' }));
