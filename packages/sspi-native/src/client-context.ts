@@ -19,9 +19,15 @@ export class ClientContext extends SecurityContext<NativeClientContext> {
   /** `credentials` must have usage `'initiate'`. */
   constructor(credentials: Credentials, options: ClientContextOptions) {
     const resolved = resolveClientContextOptions(options);
-    const { target, flags } = resolved;
+    const { target, flags, channelBindings } = resolved;
     super(
-      new (binding().ClientContext)(credentials.nativeHandle('initiate'), target, flags.mutualAuth, flags.delegate),
+      new (binding().ClientContext)(
+        credentials.nativeHandle('initiate'),
+        target,
+        flags.mutualAuth,
+        flags.delegate,
+        channelBindings,
+      ),
       'initiate',
     );
     this.options = resolved;

@@ -425,7 +425,10 @@ export const TABLE: readonly Rule[] = [
     routine: GSS_S_BAD_BINDINGS,
     error: InvalidTokenError,
     summary: 'the channel bindings do not match',
-    hint: 'The client bound the token to another TLS channel (a TLS-terminating proxy in between?).',
+    hint:
+      'The client bound the token to another TLS channel: a TLS-terminating proxy or load balancer in between ' +
+      "(the client hashed the proxy's certificate, so the server must use that one), or a token relayed from " +
+      'another connection. Both sides must pass tlsServerEndPointBindings() of the same certificate.',
   },
   {
     routine: GSS_S_NO_CONTEXT,

@@ -2,7 +2,13 @@
  * Validation of caller options, done once and up front so that a mistake is reported with the
  * option's name instead of surfacing later as a library status code.
  */
-import type { AcquireCredentialsOptions, ClientContextOptions, CredentialUsage, SecurityPackage } from './types';
+import type {
+  AcquireCredentialsOptions,
+  ClientContextOptions,
+  CredentialUsage,
+  SecurityPackage,
+  ServerContextOptions,
+} from './types';
 
 const PACKAGES: readonly SecurityPackage[] = ['Negotiate', 'Kerberos', 'NTLM'];
 const USAGES: readonly CredentialUsage[] = ['accept', 'initiate'];
@@ -21,7 +27,23 @@ export interface ResolvedCredentialsOptions {
 export interface ResolvedClientContextOptions {
   readonly target: string;
   readonly flags: { readonly mutualAuth: boolean; readonly delegate: boolean };
+  /** A copy of {@link ClientContextOptions.channelBindings}; absent when none were given. */
+  readonly channelBindings?: Buffer;
 }
+
+/** {@link ServerContextOptions} after validation. Frozen. */
+export interface ResolvedServerContextOptions {
+  /** A copy of {@link ServerContextOptions.channelBindings}; absent when none were given. */
+  readonly channelBindings?: Buffer;
+}
+
+/**
+ * Upper bound on channel bindings. Real ones are tiny: "tls-server-end-point:" and a hash of at most 64 bytes
+ * (RFC 5929), or "tls-exporter:" and 32 bytes (RFC 9266). Each context keeps its own copy and the mechanism hashes
+ * them on every handshake, so a value this large can only be a mistake (a certificate chain or a request body
+ * passed by accident) that would cost memory and time per request; 64 KiB still leaves room for any binding type.
+ */
+export const MAX_CHANNEL_BINDINGS = 64 * 1024;
 
 type Code = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
 
@@ -124,6 +146,22 @@ export function resolveCredentialsOptions(options: unknown): {
   return { resolved, password };
 }
 
+/** A non-empty Buffer of at most MAX_CHANNEL_BINDINGS bytes, copied so later changes to the caller's do not count. */
+function optionalChannelBindings(o: Record<string, unknown>, where: string): Buffer | undefined {
+  const value = o['channelBindings'];
+  if (value === undefined) return undefined;
+  const name = `${where}.channelBindings`;
+  if (!Buffer.isBuffer(value)) throw typeError(`${name} must be a Buffer, got ${describe(value)}`);
+  if (value.length === 0) throw rangeError(`${name} must not be empty (leave it out to send no channel bindings)`);
+  if (value.length > MAX_CHANNEL_BINDINGS) {
+    throw rangeError(
+      `${name} is ${value.length} bytes, more than the ${MAX_CHANNEL_BINDINGS} allowed: pass the RFC 5929 ` +
+        'binding (tlsServerEndPointBindings(certificate)), not the certificate chain or other data',
+    );
+  }
+  return Buffer.from(value);
+}
+
 // SSPI style HTTP/host, GSS host-based HTTP@host, or a full principal HTTP/host@REALM.
 const TARGET = /^[^/@\s]+(?:\/[^/@\s]+(?:@[^@\s]+)?|@[^/@\s]+)$/;
 
@@ -143,9 +181,30 @@ export function resolveClientContextOptions(options: unknown): ResolvedClientCon
     if (typeof value !== 'boolean') throw typeError(`options.flags.${name} must be a boolean, got ${describe(value)}`);
     return value;
   };
+  const channelBindings = optionalChannelBindings(options, 'options');
   const resolved = {
     target,
     flags: Object.freeze({ mutualAuth: flag('mutualAuth', true), delegate: flag('delegate', false) }),
+    ...(channelBindings !== undefined && { channelBindings }),
   } satisfies ResolvedClientContextOptions;
+  return Object.freeze(resolved);
+}
+
+/** Validates ServerContext options ({@link ServerContextOptions}); undefined means none. */
+export function resolveServerContextOptions(options: unknown): ResolvedServerContextOptions {
+  if (options === undefined) return Object.freeze({});
+  if (ArrayBuffer.isView(options)) {
+    // new ServerContext(credentials, bindings) would otherwise read as "no bindings", which no mechanism reports.
+    throw typeError('options must be an object, got a Buffer: pass { channelBindings: <Buffer> }');
+  }
+  if (!isObject(options)) throw typeError(`options must be an object, got ${describe(options)}`);
+  // Likewise a misspelt key: bindings that silently go missing still let every handshake through.
+  for (const key of Object.keys(options)) {
+    if (key !== 'channelBindings') throw rangeError(`options.${key} is not a ServerContext option (known: channelBindings)`);
+  }
+  const channelBindings = optionalChannelBindings(options, 'options');
+  const resolved = {
+    ...(channelBindings !== undefined && { channelBindings }),
+  } satisfies ResolvedServerContextOptions;
   return Object.freeze(resolved);
 }

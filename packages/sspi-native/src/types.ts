@@ -39,6 +39,37 @@ export interface ClientContextOptions {
   /** Service principal: `HTTP/host` (SSPI style), `HTTP@host` (GSS host-based) or `HTTP/host@REALM`. */
   target: string;
   flags?: ClientContextFlags;
+  /**
+   * RFC 5056 channel bindings: ties the handshake to the TLS connection it runs over, so that a token relayed
+   * to the server through another connection is refused. Pass the RFC 5929 `tls-server-end-point` bindings of the
+   * certificate the server presented on this connection: the ASCII string `"tls-server-end-point:"` followed by
+   * the certificate's hash, which {@link tlsServerEndPointBindings} computes
+   * (`tlsServerEndPointBindings(tlsSocket.getPeerCertificate().raw)`). Only this application data is bound, with no
+   * addresses, as SSPI does. A non-empty Buffer of at most 64 KiB; it is copied.
+   *
+   * A mismatch fails the handshake only where the mechanism checks bindings, which is on the server and only when
+   * the server passes bindings too: Kerberos (MIT krb5) and NTLM (gss-ntlmssp) then refuse different ones with
+   * InvalidTokenError. A server without bindings accepts a client with them (MIT 1.20 and gss-ntlmssp 1.2 ignore
+   * them), so sending them is always safe.
+   */
+  channelBindings?: Buffer;
+}
+
+/** Options for a {@link ServerContext}; all optional. Validated once; the caller's object is never mutated. */
+export interface ServerContextOptions {
+  /**
+   * RFC 5056 channel bindings the client's token must carry: the RFC 5929 `tls-server-end-point` bindings of this
+   * server's certificate on the TLS connection the request arrived on, i.e. the ASCII string
+   * `"tls-server-end-point:"` followed by the certificate's hash, as {@link tlsServerEndPointBindings} computes it
+   * (`tlsServerEndPointBindings(tlsSocket.getCertificate().raw)`). Behind a TLS-terminating proxy the client hashed
+   * the proxy's certificate, so use that one. A non-empty Buffer of at most 64 KiB; it is copied.
+   *
+   * The mechanism checks them only when the client sent bindings as well: Kerberos (MIT krb5) and NTLM
+   * (gss-ntlmssp) then fail `step()` with InvalidTokenError (GSS_S_BAD_BINDINGS) when they differ. A client that
+   * sends no bindings is still accepted by both (MIT 1.20, gss-ntlmssp 1.2), so this option does not by itself
+   * require bindings from clients.
+   */
+  channelBindings?: Buffer;
 }
 
 /** Result of one step of a security context. */

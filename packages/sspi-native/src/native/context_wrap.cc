@@ -1,5 +1,8 @@
 #include "context_wrap.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "credentials_wrap.h"
 #include "js_values.h"
 #include "step_worker.h"
@@ -40,6 +43,8 @@ Napi::Function ServerContextWrap::Init(Napi::Env env) {
                      {InstanceMethod<&ServerContextWrap::Step>("step"),
                       InstanceMethod<&ServerContextWrap::StepSync>("stepSync"),
                       InstanceMethod<&ServerContextWrap::Identity>("identity"),
+                      InstanceMethod<&ServerContextWrap::AccessToken>("accessToken"),
+                      InstanceMethod<&ServerContextWrap::WithImpersonation>("withImpersonation"),
                       InstanceMethod<&ServerContextWrap::Dispose>("dispose"),
                       InstanceAccessor<&ServerContextWrap::Done>("done"),
                       InstanceAccessor<&ServerContextWrap::Disposed>("disposed")});
@@ -47,7 +52,16 @@ Napi::Function ServerContextWrap::Init(Napi::Env env) {
 
 ServerContextWrap::ServerContextWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<ServerContextWrap>(info) {
-  context_ = backend::NewServerContext(CredentialsWrap::From(info[0]), backend::ServerOptions{});
+  // new ServerContext(credentials, options?): options is undefined or { channelBindings?: Buffer }
+  // (validated in server-context.ts; here only what the backend needs to stay safe).
+  auto credentials = CredentialsWrap::From(info[0]);
+  backend::ServerOptions options;
+  if (!info[1].IsUndefined() && !info[1].IsNull()) {
+    if (!info[1].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
+    auto bindings = ToBytes(info[1].As<Napi::Object>().Get("channelBindings"), "options.channelBindings");
+    if (bindings) options.channel_bindings = std::move(*bindings);
+  }
+  context_ = backend::NewServerContext(std::move(credentials), std::move(options));
 }
 
 std::shared_ptr<backend::ServerContext> ServerContextWrap::Live(Napi::Env env) const {
@@ -71,6 +85,50 @@ Napi::Value ServerContextWrap::Identity(const Napi::CallbackInfo& info) {
   backend::Status status = context->identity(&identity);
   if (!status.ok) throw ToJsError(info.Env(), status);
   return ToJsIdentity(info.Env(), identity);
+}
+
+Napi::Value ServerContextWrap::AccessToken(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  backend::AccessToken token;
+  backend::Status status = context->access_token(&token);
+  if (!status.ok) throw ToJsError(info.Env(), status);
+  return ToJsAccessToken(info.Env(), token);
+}
+
+namespace {
+
+// Reverts when the callback returns or throws. Failing to revert would leave the JS thread
+// running every later request as this client: stopping the process is the only safe answer.
+class ImpersonationScope {
+ public:
+  explicit ImpersonationScope(backend::ServerContext& context) : context_(context) {}
+  ~ImpersonationScope() {
+    backend::Status status = context_.RevertImpersonation();
+    if (!status.ok) {
+      fprintf(stderr, "sspi-native: %s; aborting rather than keep running as the client\n",
+              status.message.c_str());
+      std::abort();
+    }
+  }
+  ImpersonationScope(const ImpersonationScope&) = delete;
+  ImpersonationScope& operator=(const ImpersonationScope&) = delete;
+
+ private:
+  backend::ServerContext& context_;
+};
+
+}  // namespace
+
+// withImpersonation(fn): fn runs synchronously on this thread as the client (TS refuses a
+// returned Promise: the impersonation ends when fn returns).
+Napi::Value ServerContextWrap::WithImpersonation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) throw Napi::TypeError::New(env, "fn must be a function");
+  auto context = Live(env);
+  backend::Status status = context->Impersonate();
+  if (!status.ok) throw ToJsError(env, status);
+  ImpersonationScope scope(*context);
+  return info[0].As<Napi::Function>().Call(env.Undefined(), {});
 }
 
 Napi::Value ServerContextWrap::Dispose(const Napi::CallbackInfo& info) {
@@ -106,6 +164,9 @@ ClientContextWrap::ClientContextWrap(const Napi::CallbackInfo& info)
   options.target = info[1].As<Napi::String>().Utf8Value();
   options.mutual = info[2].IsUndefined() ? true : info[2].ToBoolean().Value();
   options.delegate = info[3].ToBoolean().Value();
+  // 5th argument: channel bindings (application data), Buffer or undefined.
+  auto bindings = ToBytes(info[4], "channelBindings");
+  if (bindings) options.channel_bindings = std::move(*bindings);
   context_ = backend::NewClientContext(std::move(credentials), std::move(options));
 }
 

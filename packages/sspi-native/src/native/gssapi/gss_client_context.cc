@@ -2,6 +2,7 @@
 // has been verified.
 #include "gss_client_context.h"
 
+#include "gss_bindings.h"
 #include "gss_oids.h"
 #include "gss_util.h"
 
@@ -99,10 +100,12 @@ StepResult GssClientContext::step(const Bytes* input) {
   Buffer out(api);
   gss_OID actual = GSS_C_NO_OID;
   OM_uint32 flags = 0, minor = 0;
+  // The same bindings on every call, as RFC 2744 asks: Kerberos hashes them into the first token's
+  // authenticator, NTLM into the AUTHENTICATE message of the second call.
+  ChannelBindings bindings(options_.channel_bindings);
   OM_uint32 major = api->init_sec_context(
       &minor, credentials_->handle(), &handle_, target_, oids::ForPackage(package), req, 0,
-      GSS_C_NO_CHANNEL_BINDINGS, in.length ? &in : GSS_C_NO_BUFFER, &actual, out.out(), &flags,
-      nullptr);
+      bindings.get(), in.length ? &in : GSS_C_NO_BUFFER, &actual, out.out(), &flags, nullptr);
   r.token.assign(out.data(), out.data() + out.size());
   if (GSS_ERROR(major)) {
     r.status = NativeFailure(api, "gss_init_sec_context", major, minor, actual);

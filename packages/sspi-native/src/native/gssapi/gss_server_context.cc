@@ -1,8 +1,11 @@
 // Acceptor side: one gss_accept_sec_context context per handshake, freed on dispose or GC.
 #include "gss_server_context.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <optional>
 
+#include "gss_bindings.h"
 #include "gss_oids.h"
 #include "gss_tokens.h"
 #include "gss_util.h"
@@ -42,10 +45,34 @@ void SplitName(const std::string& principal, Package mech, std::string* user, st
   }
 }
 
+// gss-ntlmssp (1.2) reports AUTHENTICATE bindings that do not match the acceptor's as
+// GSS_S_DEFECTIVE_TOKEN with errno EACCES as the minor; EACCES is also its minor for an unknown user
+// (with GSS_S_FAILURE), which the TS error table classifies by minor code as a refused logon. Report
+// it as GSS_S_BAD_BINDINGS, as MIT's krb5 mechanism does and as SSPI does (SEC_E_BAD_BINDINGS), so
+// both mechanisms fail the same way; the library's own numbers stay in the message. The same pair
+// also follows a failed MIC check, which comes first: the token was then altered on the way, and
+// an InvalidTokenError is right for that too.
+bool IsNtlmBindingsMismatch(const Status& s, bool bindings_given) {
+  return bindings_given && s.mechanism == Package::NTLM &&
+         GSS_ROUTINE_ERROR(s.major) == GSS_S_DEFECTIVE_TOKEN && s.minor == EACCES;
+}
+
+void ReportBindingsMismatch(Status* s) {
+  char numbers[64];
+  std::snprintf(numbers, sizeof numbers, "major 0x%08x, minor %u", static_cast<unsigned>(s->major),
+                static_cast<unsigned>(s->minor));
+  s->message = "the NTLM AUTHENTICATE message carries other channel bindings than this server's "
+               "(gss-ntlmssp: " + s->message + ", " + numbers + ")";
+  s->major = GSS_S_BAD_BINDINGS;
+  s->minor = 0;
+}
+
 }  // namespace
 
-GssServerContext::GssServerContext(std::shared_ptr<GssCredentials> credentials)
-    : credentials_(std::move(credentials)) {}
+GssServerContext::GssServerContext(std::shared_ptr<GssCredentials> credentials,
+                                   backend::ServerOptions options)
+    : credentials_(std::move(credentials)),
+      channel_bindings_(std::move(options.channel_bindings)) {}
 
 GssServerContext::~GssServerContext() { Release(); }
 
@@ -144,9 +171,12 @@ StepResult GssServerContext::step(const Bytes* input) {
   Buffer out(api);
   OM_uint32 flags = 0, minor = 0;
   gss_cred_id_t delegated = GSS_C_NO_CREDENTIAL;
+  // Every leg gets them: the mechanism checks them on whichever leg carries the client's proof
+  // (the AP-REQ for Kerberos, the AUTHENTICATE message for NTLM).
+  ChannelBindings bindings(channel_bindings_);
   OM_uint32 major = api->accept_sec_context(&minor, &handle_, credentials_->handle(), &in,
-                                            GSS_C_NO_CHANNEL_BINDINGS, source.out(), &mech,
-                                            out.out(), &flags, nullptr, &delegated);
+                                            bindings.get(), source.out(), &mech, out.out(), &flags,
+                                            nullptr, &delegated);
   if (delegated != GSS_C_NO_CREDENTIAL) {
     // Delegated credentials are not exposed yet; release them so they cannot leak.
     OM_uint32 ignored = 0;
@@ -158,6 +188,7 @@ StepResult GssServerContext::step(const Bytes* input) {
     r.status = NativeFailure(api, "gss_accept_sec_context", major, minor, mech);
     r.status.mechanism = mech != GSS_C_NO_OID ? oids::PackageOf(mech) : std::nullopt;
     if (!r.status.mechanism) r.status.mechanism = negotiated_ ? negotiated_ : offered_;
+    if (IsNtlmBindingsMismatch(r.status, !channel_bindings_.empty())) ReportBindingsMismatch(&r.status);
     if (ntlm_anonymous_) {
       r.status.message = std::string("the client attempted an anonymous NTLM logon (null session), ") +
                          "which this GSSAPI library does not accept: " + r.status.message;
@@ -259,10 +290,8 @@ std::optional<TokenInspection> InspectAcceptorToken(const Bytes& token) {
 std::shared_ptr<ServerContext> NewServerContext(std::shared_ptr<Credentials> credentials,
                                                 ServerOptions options) {
   // Only one backend is compiled in, so every Credentials here is a GssCredentials.
-  // TODO(channel bindings): pass options.channel_bindings to gss_accept_sec_context.
-  (void)options;
   return std::make_shared<gss::GssServerContext>(
-      std::static_pointer_cast<gss::GssCredentials>(std::move(credentials)));
+      std::static_pointer_cast<gss::GssCredentials>(std::move(credentials)), std::move(options));
 }
 
 }  // namespace sspi_native::backend

@@ -12,7 +12,7 @@ namespace sspi_native::gss {
 
 class GssServerContext final : public backend::ServerContext {
  public:
-  explicit GssServerContext(std::shared_ptr<GssCredentials> credentials);
+  GssServerContext(std::shared_ptr<GssCredentials> credentials, backend::ServerOptions options);
   ~GssServerContext() override;
 
   backend::StepResult step(const backend::Bytes* input) override;
@@ -26,6 +26,7 @@ class GssServerContext final : public backend::ServerContext {
   void Release();
 
   std::shared_ptr<GssCredentials> credentials_;  // kept alive as long as the context
+  const backend::Bytes channel_bindings_;        // application data; empty = none
   mutable std::mutex mutex_;                     // one step at a time (try_lock, never waits)
   gss_ctx_id_t handle_ = GSS_C_NO_CONTEXT;
   std::atomic<bool> done_{false};  // read from the JS thread without taking mutex_
