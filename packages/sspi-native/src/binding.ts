@@ -7,6 +7,8 @@ import path from 'node:path';
 import { NativeLoadError } from './errors';
 import type { Backend } from './errors';
 import type { Identity, LiveObjects } from './types';
+import type { NativeAccessToken } from './windows-token';
+import type { AccountName, DomainController, DomainMembership, ProcessAccount } from './windows-types';
 
 /** Result of one native step (addon shape; not exported from the package index). */
 export interface NativeStepResult {
@@ -25,9 +27,17 @@ export interface NativeServerContext {
   step(token: Buffer): Promise<NativeStepResult>;
   stepSync(token: Buffer): NativeStepResult;
   identity(): Identity & { anonymous: boolean; guest: boolean };
+  accessToken(): NativeAccessToken;
+  withImpersonation<T>(fn: () => T): T;
   dispose(): void;
   readonly done: boolean;
   readonly disposed: boolean;
+}
+
+/** What the native ServerContext constructor takes as its 2nd argument (already validated). */
+export interface NativeServerContextOptions {
+  /** RFC 5056 channel bindings, application data only; non-empty. */
+  channelBindings?: Buffer;
 }
 
 /** Native ClientContext (src/native/context_wrap.cc). */
@@ -73,12 +83,17 @@ export interface NativeBinding {
   liveObjects(): LiveObjects;
   /** For tests: the GSSAPI backend's NTLM rewriting (undefined on backends that rewrite nothing). */
   inspectAcceptorToken(token: Buffer): TokenInspection | undefined;
-  ServerContext: new (credentials: NativeCredentials) => NativeServerContext;
+  currentAccount(): Promise<ProcessAccount>;
+  domainMembership(): Promise<DomainMembership>;
+  findDomainController(domain?: string): Promise<DomainController>;
+  lookupAccounts(sids: string[]): Promise<AccountName[]>;
+  ServerContext: new (credentials: NativeCredentials, options?: NativeServerContextOptions) => NativeServerContext;
   ClientContext: new (
     credentials: NativeCredentials,
     target: string,
     mutual: boolean,
     delegate: boolean,
+    channelBindings?: Buffer,
   ) => NativeClientContext;
 }
 

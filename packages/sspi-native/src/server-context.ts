@@ -6,15 +6,31 @@ import type { NativeServerContext } from './binding';
 import { binding } from './binding';
 import type { Credentials } from './credentials';
 import { ContextStateError } from './errors';
+import { resolveServerContextOptions } from './options';
+import type { ResolvedServerContextOptions } from './options';
+import { fromNative } from './native-errors';
 import { SecurityContext } from './security-context';
-import type { Identity, StepResult } from './types';
+import { decodeAccessToken, namedGroups } from './windows-token';
+import type { AccessToken, GroupsOptions, NamedGroup } from './windows-types';
+import type { Identity, ServerContextOptions, StepResult } from './types';
 
 export class ServerContext extends SecurityContext<NativeServerContext> {
+  /** The validated options (frozen). */
+  readonly options: ResolvedServerContextOptions;
   #identity: Identity | undefined;
 
-  /** `credentials` must have usage `'accept'`. */
-  constructor(credentials: Credentials) {
-    super(new (binding().ServerContext)(credentials.nativeHandle('accept')), 'accept');
+  /** `credentials` must have usage `'accept'`. `options` (e.g. channel bindings) may be left out. */
+  constructor(credentials: Credentials, options?: ServerContextOptions) {
+    const resolved = resolveServerContextOptions(options);
+    const { channelBindings } = resolved;
+    super(
+      new (binding().ServerContext)(
+        credentials.nativeHandle('accept'),
+        channelBindings === undefined ? undefined : { channelBindings },
+      ),
+      'accept',
+    );
+    this.options = resolved;
   }
 
   /**
@@ -40,7 +56,7 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
       throw new ContextStateError(`identity() needs a completed handshake (the context is ${this.state})`);
     }
     if (!this.#identity) {
-      const id = this.native.identity();
+      const id = this.#native('identity()', () => this.native.identity());
       this.#identity = Object.freeze({
         principal: id.principal,
         user: id.user,
@@ -55,9 +71,76 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
     return this.#identity;
   }
 
+  /**
+   * The client's logon token: user SID and group SIDs (Windows only: UnsupportedError elsewhere).
+   * Synchronous: Windows reads it from the local logon session.
+   */
+  accessToken(): AccessToken {
+    return decodeAccessToken(this.#native('accessToken()', () => this.native.accessToken()));
+  }
+
+  /**
+   * The client's groups from its logon token, filtered (default {@link isEffectiveGroup}) and then
+   * named with LookupAccountSidW off the event loop (Windows only).
+   */
+  groups(options?: GroupsOptions): Promise<NamedGroup[]> {
+    try {
+      return namedGroups(this.accessToken(), options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Runs `fn` on this thread as the client (ImpersonateSecurityContext), and reverts before
+   * returning, also when `fn` throws (Windows only). `fn` must be synchronous: impersonation
+   * belongs to the thread, so it cannot follow an await; a returned Promise is refused with a
+   * TypeError (after reverting). Async I/O started inside `fn` runs on other threads, not as the client.
+   */
+  withImpersonation<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new TypeError('fn must be a function');
+    const result = this.#native('withImpersonation()', () => this.native.withImpersonation(fn));
+    if (isThenable(result)) {
+      throw new TypeError('withImpersonation(fn): fn returned a Promise, but impersonation covers synchronous code only');
+    }
+    return result;
+  }
+
+  /** Calls the addon on a completed context; its failures become typed errors. */
+  #native<T>(what: string, call: () => T): T {
+    if (this.state !== 'done') {
+      throw new ContextStateError(`${what} needs a completed handshake (the context is ${this.state})`);
+    }
+    try {
+      return call();
+    } catch (err) {
+      // Errors thrown by the callback of withImpersonation pass through as they are.
+      if (isNativeError(err)) throw fromNative(err, 'accept');
+      throw err;
+    }
+  }
+
   protected checkToken(token: Buffer | undefined): void {
     if (!Buffer.isBuffer(token) || token.length === 0) {
       throw new TypeError('token must be a non-empty Buffer');
     }
   }
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Errors the addon made (src/native/js_values.cc tags them with backend and failure). Checked by
+ * shape: they come from the addon's realm, so `instanceof Error` can be false (vm contexts, Jest).
+ */
+function isNativeError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { backend?: unknown; failure?: unknown };
+  return typeof e.backend === 'string' && typeof e.failure === 'string';
 }

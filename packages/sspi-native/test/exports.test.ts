@@ -18,11 +18,18 @@ it('exports exactly the public API', () => {
     'ServerContext',
     'SspiError',
     'TargetUnknownError',
+    'UnsupportedError',
     'UnsupportedMechanismError',
     'WrongPrincipalError',
     'acquireCredentials',
+    'currentAccount',
+    'domainMembership',
+    'findDomainController',
     'fromNative',
+    'isEffectiveGroup',
     'liveObjects',
+    'lookupAccounts',
+    'tlsServerEndPointBindings',
   ]);
 });
 
