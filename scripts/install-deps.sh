@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
-#   scripts/install-deps.sh [--browser]   --browser adds Firefox ESR, the real browser of the SSO tests
+#   scripts/install-deps.sh [--browser] [--windows]
+#     --browser   adds Firefox ESR, the real browser of the SSO tests
+#     --windows   adds Wine and mingw-w64: the win32-x64 addon is cross-built and tested under Windows node.exe
 set -euo pipefail
 
 packages=(
@@ -11,7 +13,19 @@ packages=(
   curl                                   # a real Negotiate client for the demo and the tests
   python3 make g++                       # node-gyp
 )
-[ "${1:-}" = "--browser" ] && packages+=(firefox-esr)
+for arg in "$@"; do
+  case $arg in
+    --browser) packages+=(firefox-esr) ;;
+    --windows)
+      packages+=(
+        wine wine64 libwine                    # 64-bit Wine 8 runs Windows node.exe (no wine32 needed)
+        g++-mingw-w64-x86-64-posix mingw-w64-x86-64-dev binutils-mingw-w64-x86-64   # cross-builds the addon
+        winbind                                # /usr/bin/ntlm_auth (and winbindd): Wine's NTLM forks it
+        libnss-wrapper                         # lets ntlm_auth reach a private winbindd socket (scripts/wine)
+      ) ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Brings a checkout to a built state on a fresh machine: Debian packages, npm packages, build.
-#   scripts/prepare.sh [--browser]   --browser also installs Firefox ESR for the browser tests
+#   scripts/prepare.sh [--browser] [--windows]   (passed to scripts/install-deps.sh: Firefox ESR; Wine and mingw-w64)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

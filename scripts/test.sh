@@ -3,5 +3,5 @@
 # Extra arguments go to jest (npm test -- --selectProjects sspi-native).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/prepare.sh --browser
+bash scripts/prepare.sh --browser --windows
 exec npx jest "$@"
