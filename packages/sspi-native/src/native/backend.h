@@ -225,6 +225,16 @@ inline void WipeSecret(std::string& secret) {
   secret.clear();
 }
 
+// Why a context cannot take a step now, if it cannot: a step already running on another thread
+// (the caller failed to take the context's lock), or a context that already ended. Every backend's
+// contexts share it.
+inline std::optional<Status> StepRefusal(bool locked, bool done, bool failed) {
+  if (!locked) return Status::Fail(Failure::ContextState, "step", "a step is already running");
+  if (done) return Status::Fail(Failure::ContextState, "step", "the context is already established");
+  if (failed) return Status::Fail(Failure::ContextState, "step", "the context failed at an earlier step");
+  return std::nullopt;
+}
+
 inline Status WindowsOnly(const char* operation) {
   return Status::Fail(Failure::Unsupported, operation,
                       std::string(operation) + " is only available with the Windows (SSPI) backend");

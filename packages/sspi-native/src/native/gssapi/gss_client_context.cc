@@ -61,7 +61,7 @@ Status GssClientContext::ImportTarget() {
 StepResult GssClientContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = StepRefusal(lock.owns_lock(), done_, failed_)) {
+  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
     r.status = std::move(*refusal);
     return r;
   }

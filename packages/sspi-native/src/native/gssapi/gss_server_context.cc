@@ -134,7 +134,7 @@ Status GssServerContext::Normalize(const Bytes& token, Bytes* rewritten) {
 StepResult GssServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = StepRefusal(lock.owns_lock(), done_, failed_)) {
+  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
     r.status = std::move(*refusal);
     return r;
   }

@@ -140,15 +140,4 @@ class Buffer {
   gss_buffer_desc buf_{0, nullptr};
 };
 
-// Why a context cannot take a step now, if it cannot: a step already running on another thread
-// (the caller failed to take the context's lock), or a context that already ended. Both sides share it.
-inline std::optional<backend::Status> StepRefusal(bool locked, bool done, bool failed) {
-  using backend::Failure;
-  using backend::Status;
-  if (!locked) return Status::Fail(Failure::ContextState, "step", "a step is already running");
-  if (done) return Status::Fail(Failure::ContextState, "step", "the context is already established");
-  if (failed) return Status::Fail(Failure::ContextState, "step", "the context failed at an earlier step");
-  return std::nullopt;
-}
-
 }  // namespace sspi_native::gss

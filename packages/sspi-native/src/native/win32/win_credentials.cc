@@ -70,6 +70,17 @@ void SplitUser(const std::wstring& full, std::wstring* user, std::wstring* domai
   }
 }
 
+// Both identity structures name the user the same way; the strings must outlive the call.
+template <typename Identity>
+void FillUser(Identity* identity, std::wstring& user, std::wstring& domain, std::wstring& password) {
+  identity->User = reinterpret_cast<unsigned short*>(user.data());
+  identity->UserLength = static_cast<unsigned long>(user.size());
+  identity->Domain = reinterpret_cast<unsigned short*>(domain.data());
+  identity->DomainLength = static_cast<unsigned long>(domain.size());
+  identity->Password = reinterpret_cast<unsigned short*>(password.data());
+  identity->PasswordLength = static_cast<unsigned long>(password.size());
+}
+
 // Without the package list (Wine) the exclusions still hold: the contexts refuse raw NTLM up front
 // and check the negotiated mechanism when the handshake completes.
 bool RunningOnWine() {
@@ -119,25 +130,13 @@ backend::AcquireResult Acquire(backend::CredentialOptions& options) {
     extended.Version = SEC_WINNT_AUTH_IDENTITY_VERSION;
     extended.Length = sizeof extended;
     extended.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
-    if (explicit_user) {
-      extended.User = reinterpret_cast<unsigned short*>(user.data());
-      extended.UserLength = static_cast<unsigned long>(user.size());
-      extended.Domain = reinterpret_cast<unsigned short*>(domain.data());
-      extended.DomainLength = static_cast<unsigned long>(domain.size());
-      extended.Password = reinterpret_cast<unsigned short*>(password.data());
-      extended.PasswordLength = static_cast<unsigned long>(password.size());
-    }
+    if (explicit_user) FillUser(&extended, user, domain, password);
     extended.PackageList = reinterpret_cast<unsigned short*>(exclusions.data());
     extended.PackageListLength = static_cast<unsigned long>(exclusions.size());
     auth_data = &extended;
   } else if (explicit_user) {
     plain.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
-    plain.User = reinterpret_cast<unsigned short*>(user.data());
-    plain.UserLength = static_cast<unsigned long>(user.size());
-    plain.Domain = reinterpret_cast<unsigned short*>(domain.data());
-    plain.DomainLength = static_cast<unsigned long>(domain.size());
-    plain.Password = reinterpret_cast<unsigned short*>(password.data());
-    plain.PasswordLength = static_cast<unsigned long>(password.size());
+    FillUser(&plain, user, domain, password);
     auth_data = &plain;
   }
 

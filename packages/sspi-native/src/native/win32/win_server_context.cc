@@ -91,16 +91,8 @@ WinServerContext::WinServerContext(std::shared_ptr<WinCredentials> credentials,
 StepResult WinServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (!lock.owns_lock()) {
-    r.status = Status::Fail(Failure::ContextState, "step", "a step is already running");
-    return r;
-  }
-  if (done_) {
-    r.status = Status::Fail(Failure::ContextState, "step", "the context is already established");
-    return r;
-  }
-  if (failed_) {
-    r.status = Status::Fail(Failure::ContextState, "step", "the context failed at an earlier step");
+  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
+    r.status = std::move(*refusal);
     return r;
   }
   if (input == nullptr || input->empty()) {
