@@ -45,6 +45,8 @@ export interface WineRunOptions {
   timeoutMs?: number;
   /** Linux path, default process.cwd(); node.exe sees it as Z:\... */
   cwd?: string;
+  /** Another copy of node.exe to run (Linux path), e.g. under another name; default the cached one. */
+  exe?: string;
 }
 
 export interface WineRun {
@@ -120,7 +122,7 @@ export function runNodeExe(nodeArgs: string[], opts: WineRunOptions = {}): WineR
     const fd = fs.openSync(outFile, 'w');
     let r;
     try {
-      r = spawnSync('wine', [nodeExe, ...nodeArgs], {
+      r = spawnSync('wine', [opts.exe ?? nodeExe, ...nodeArgs], {
         cwd: opts.cwd,
         env: wineEnv(prefix, opts.env),
         stdio: ['ignore', fd, fd],

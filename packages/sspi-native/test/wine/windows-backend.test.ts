@@ -2,6 +2,7 @@
 // each node:test subtest of fixtures/windows-backend.js is one Jest test here. What Wine cannot
 // run (the identity, token and impersonation calls are stubs there) is checked to fail cleanly.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { realm } from '../../../../test/realm';
@@ -9,10 +10,12 @@ import {
   WINE_SETUP_MS,
   assertSubtestPassed,
   describeUnderWine,
+  runNodeExe,
   runNodeTestUnderWine,
   startWinbind,
   stopWine,
   stopWinbind,
+  winPath,
   wineSetup,
 } from '../helpers/wine';
 import type { PrivateWinbind, SubtestResult } from '../helpers/wine';
@@ -104,5 +107,24 @@ describeUnderWine('the Windows backend under Wine', () => {
     test('no unexpected subtests', () => {
       expect(ntlmResults.map((r) => r.name).sort()).toEqual([...NTLM_SUBTESTS].sort());
     });
+  });
+});
+
+describeUnderWine('the prebuild in a host that is not called node.exe (Electron, a renamed node.exe)', () => {
+  let dir: string;
+  beforeAll(() => {
+    const { nodeExe } = wineSetup();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-renamed-host-'));
+    fs.copyFileSync(nodeExe, path.join(dir, 'myhost.exe'));
+  }, WINE_SETUP_MS);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('Node-API resolves through the delay-load hook to the running executable', () => {
+    const script = `const n = require(${JSON.stringify(winPath(path.join(__dirname, '..', '..')))}); ` +
+      "console.log(process.execPath.split('\\\\').pop(), n.liveObjects().contexts, require(" +
+      JSON.stringify(winPath(path.join(__dirname, '..', '..', 'dist', 'binding.js'))) + ').bindingPath().endsWith("sspi-native.node"))';
+    const run = runNodeExe(['-e', script], { exe: path.join(dir, 'myhost.exe') });
+    expect(run.output.trim()).toBe('myhost.exe 0 true');
+    expect(run.status).toBe(0);
   });
 });
