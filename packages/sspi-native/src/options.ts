@@ -123,6 +123,12 @@ export function resolveCredentialsOptions(options: unknown): {
   onlyFor('principal', principal, 'accept');
   onlyFor('keytab', keytab, 'accept');
   onlyFor('ccache', ccache, 'initiate');
+  // SSPI has neither: the service account's own keys and the logged-on user's tickets are used.
+  for (const [name, value] of [['keytab', keytab], ['ccache', ccache]] as const) {
+    if (value !== undefined && process.platform === 'win32') {
+      throw rangeError(`options.${name} is a GSSAPI (Linux/macOS) option; on Windows leave it out: the account the process runs as provides the keys and tickets`);
+    }
+  }
   onlyFor('user', user, 'initiate');
   onlyFor('password', password, 'initiate');
   if ((user === undefined) !== (password === undefined)) {

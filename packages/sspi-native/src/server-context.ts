@@ -14,6 +14,9 @@ import { decodeAccessToken, namedGroups } from './windows-token';
 import type { AccessToken, GroupsOptions, NamedGroup } from './windows-types';
 import type { Identity, ServerContextOptions, StepResult } from './types';
 
+/** True while a withImpersonation() callback runs on this (the JS) thread. */
+let impersonating = false;
+
 export class ServerContext extends SecurityContext<NativeServerContext> {
   /** The validated options (frozen). */
   readonly options: ResolvedServerContextOptions;
@@ -99,7 +102,15 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
    */
   withImpersonation<T>(fn: () => T): T {
     if (typeof fn !== 'function') throw new TypeError('fn must be a function');
-    const result = this.#native('withImpersonation()', () => this.native.withImpersonation(fn));
+    // The inner revert would end the outer impersonation too (it belongs to the thread).
+    if (impersonating) throw new TypeError('withImpersonation() cannot be nested: the thread already impersonates a client');
+    impersonating = true;
+    let result: T;
+    try {
+      result = this.#native('withImpersonation()', () => this.native.withImpersonation(fn));
+    } finally {
+      impersonating = false;
+    }
     if (isThenable(result)) {
       throw new TypeError('withImpersonation(fn): fn returned a Promise, but impersonation covers synchronous code only');
     }
