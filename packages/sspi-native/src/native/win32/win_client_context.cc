@@ -45,7 +45,7 @@ WinClientContext::WinClientContext(std::shared_ptr<WinCredentials> credentials,
 StepResult WinClientContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
+  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, handle_.abandoned())) {
     r.status = std::move(*refusal);
     return r;
   }
@@ -63,39 +63,23 @@ StepResult WinClientContext::step(const Bytes* input) {
   StepBuffers buffers(input, &bindings_, credentials_->max_token());
   unsigned long attributes = 0;
   TimeStamp expiry{};
-  CtxtHandle* previous = handle_.input();
-  SECURITY_STATUS status = InitializeSecurityContextW(
-      credentials_->handle(), previous, target_.data(), flags_, 0, SECURITY_NATIVE_DREP,
-      buffers.input(), 0, handle_.output(), buffers.output(), &attributes, &expiry);
+  Leg leg = handle_.Settle(
+      InitializeSecurityContextW(credentials_->handle(), handle_.input(), target_.data(), flags_, 0,
+                                 SECURITY_NATIVE_DREP, buffers.input(), 0, handle_.output(),
+                                 buffers.output(), &attributes, &expiry),
+      "InitializeSecurityContextW", buffers.output());
   stepped_ = true;
-  if (previous == nullptr && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
-                              status == SEC_I_COMPLETE_NEEDED ||
-                              status == SEC_I_COMPLETE_AND_CONTINUE)) {
-    handle_.MarkValid();
-  }
-  bool complete_failed = false;
-  if (handle_.valid()) status = CompleteIfNeeded(status, handle_.get(), buffers.output(), &complete_failed);
-
-  if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED) {
-    failed_ = true;
-    std::optional<Package> mechanism;
-    if (credentials_->package() != Package::Negotiate) mechanism = credentials_->package();
-    r.status = SecurityFailure(complete_failed ? "CompleteAuthToken" : "InitializeSecurityContextW",
-                               status, mechanism);
-    handle_.Reset();
-    return r;
+  if (leg.failed()) {
+    return AbandonStep(handle_, SecurityFailure(leg.operation, leg.status, credentials_->fixed_mechanism()));
   }
   r.token = buffers.TakeOutput();
   // Kerberos can prove the server; a client that asked for it must not settle for less.
-  if (status == SEC_E_OK && (flags_ & ISC_REQ_MUTUAL_AUTH) && !(attributes & ISC_RET_MUTUAL_AUTH) &&
+  if (leg.status == SEC_E_OK && (flags_ & ISC_REQ_MUTUAL_AUTH) && !(attributes & ISC_RET_MUTUAL_AUTH) &&
       NegotiatedPackage(handle_.get()) == Package::Kerberos) {
-    failed_ = true;
-    r.token.clear();
-    r.status = SecurityFailure("InitializeSecurityContextW", SEC_E_MUTUAL_AUTH_FAILED, Package::Kerberos);
-    handle_.Reset();
-    return r;
+    return AbandonStep(handle_, SecurityFailure("InitializeSecurityContextW", SEC_E_MUTUAL_AUTH_FAILED,
+                                                Package::Kerberos));
   }
-  if (status == SEC_E_OK) {
+  if (leg.status == SEC_E_OK) {
     r.done = true;
     done_ = true;
   }

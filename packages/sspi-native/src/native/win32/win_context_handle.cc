@@ -58,16 +58,22 @@ Bytes StepBuffers::TakeOutput() const {
   return Bytes(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(n));
 }
 
-SECURITY_STATUS CompleteIfNeeded(SECURITY_STATUS status, CtxtHandle* context, SecBufferDesc* output,
-                                 bool* complete_failed) {
-  *complete_failed = false;
-  if (status != SEC_I_COMPLETE_NEEDED && status != SEC_I_COMPLETE_AND_CONTINUE) return status;
-  SECURITY_STATUS completed = CompleteAuthToken(context, output);
-  if (completed != SEC_E_OK) {
-    *complete_failed = true;
-    return completed;
-  }
-  return status == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+Leg ContextHandle::Settle(SECURITY_STATUS status, const char* operation, SecBufferDesc* output) {
+  bool created = status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
+                 status == SEC_I_COMPLETE_NEEDED || status == SEC_I_COMPLETE_AND_CONTINUE;
+  // A failed first call leaves no context; a failed later one leaves the old one to delete.
+  if (created) valid_ = true;
+  if (status != SEC_I_COMPLETE_NEEDED && status != SEC_I_COMPLETE_AND_CONTINUE) return {status, operation};
+  SECURITY_STATUS completed = CompleteAuthToken(&handle_, output);
+  if (completed != SEC_E_OK) return {completed, "CompleteAuthToken"};
+  return {status == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED, operation};
+}
+
+backend::StepResult AbandonStep(ContextHandle& handle, backend::Status status) {
+  handle.Abandon();
+  backend::StepResult r;
+  r.status = std::move(status);
+  return r;
 }
 
 namespace {

@@ -11,7 +11,14 @@
 
 namespace sspi_native::win {
 
-// A CtxtHandle that is deleted when it goes out of use.
+// What one AcceptSecurityContext / InitializeSecurityContextW call came to, once settled.
+struct Leg {
+  SECURITY_STATUS status;  // SEC_E_OK, SEC_I_CONTINUE_NEEDED, or the failure
+  const char* operation;   // the call `status` came from (CompleteAuthToken when that failed)
+  bool failed() const { return status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED; }
+};
+
+// A context's CtxtHandle, deleted when it goes out of use or the handshake fails.
 class ContextHandle {
  public:
   ContextHandle() = default;
@@ -25,13 +32,26 @@ class ContextHandle {
   CtxtHandle* output() { return &handle_; }
   CtxtHandle* get() { return &handle_; }
   const CtxtHandle* get() const { return &handle_; }
-  void MarkValid() { valid_ = true; }
-  void Reset();
+  // After an ASC/ISC call named `operation`: keeps the handle a first call created, and
+  // completes the token when SSPI asks for it (SEC_I_COMPLETE_NEEDED / _AND_CONTINUE).
+  Leg Settle(SECURITY_STATUS status, const char* operation, SecBufferDesc* output);
+  // The handshake cannot go on: the handle is deleted and later steps are refused.
+  void Abandon() {
+    Reset();
+    abandoned_ = true;
+  }
+  bool abandoned() const { return abandoned_; }
 
  private:
+  void Reset();
+
   CtxtHandle handle_{};
   bool valid_ = false;
+  bool abandoned_ = false;
 };
+
+// A step that ends the handshake with `status`: abandons the handle and reports why.
+backend::StepResult AbandonStep(ContextHandle& handle, backend::Status status);
 
 // SEC_CHANNEL_BINDINGS followed by the application data, as SECBUFFER_CHANNEL_BINDINGS wants it.
 backend::Bytes ChannelBindingsBuffer(const backend::Bytes& application_data);
@@ -54,10 +74,6 @@ class StepBuffers {
   SecBufferDesc in_desc_{};
   SecBufferDesc out_desc_{};
 };
-
-// SEC_I_COMPLETE_NEEDED / SEC_I_COMPLETE_AND_CONTINUE: finish the token before sending it.
-SECURITY_STATUS CompleteIfNeeded(SECURITY_STATUS status, CtxtHandle* context, SecBufferDesc* output,
-                                 bool* complete_failed);
 
 // The package a context ended up using (Negotiate reports what it negotiated).
 std::optional<backend::Package> NegotiatedPackage(CtxtHandle* context);

@@ -1,6 +1,7 @@
 // One SSPI credential handle (AcquireCredentialsHandleW), shared by every context made from it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ class WinCredentials final : public backend::Credentials {
   CredHandle* handle() { return &handle_; }
   // The SSPI package the handle was acquired for (Negotiate wraps the others).
   backend::Package package() const { return package_; }
+  // The mechanism every context of this handle uses, when the handle is not Negotiate's.
+  std::optional<backend::Package> fixed_mechanism() const {
+    if (package_ == backend::Package::Negotiate) return std::nullopt;
+    return package_;
+  }
   // Largest token the package produces: the size of the output buffers we hand to SSPI
   // (ASC_REQ_ALLOCATE_MEMORY would let SSPI allocate, but crashes Wine's NTLM).
   unsigned long max_token() const { return max_token_; }

@@ -91,7 +91,7 @@ WinServerContext::WinServerContext(std::shared_ptr<WinCredentials> credentials,
 StepResult WinServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
+  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, handle_.abandoned())) {
     r.status = std::move(*refusal);
     return r;
   }
@@ -108,51 +108,29 @@ StepResult WinServerContext::step(const Bytes* input) {
     offered_ = Package::NTLM;
     // Negotiate takes raw NTLM even when its package list excludes NTLM; refuse it here.
     if (!credentials_->allows(Package::NTLM)) {
-      failed_ = true;
-      r.status = Refuse("AcceptSecurityContext", SEC_E_SECPKG_NOT_FOUND,
-                        "the client offered NTLM, which these credentials do not accept",
-                        Package::NTLM);
-      return r;
+      return AbandonStep(handle_, Refuse("AcceptSecurityContext", SEC_E_SECPKG_NOT_FOUND,
+                                         "the client offered NTLM, which these credentials do not accept",
+                                         Package::NTLM));
     }
   }
 
   StepBuffers buffers(input, &bindings_, credentials_->max_token());
   unsigned long attributes = 0;
   TimeStamp expiry{};
-  CtxtHandle* previous = handle_.input();
-  SECURITY_STATUS status =
-      AcceptSecurityContext(credentials_->handle(), previous, buffers.input(), kAcceptFlags,
+  Leg leg = handle_.Settle(
+      AcceptSecurityContext(credentials_->handle(), handle_.input(), buffers.input(), kAcceptFlags,
                             SECURITY_NATIVE_DREP, handle_.output(), buffers.output(), &attributes,
-                            &expiry);
-  // A failed first call leaves no context; a failed later one leaves the old one to delete.
-  if (previous == nullptr && (status == SEC_E_OK || status == SEC_I_CONTINUE_NEEDED ||
-                              status == SEC_I_COMPLETE_NEEDED ||
-                              status == SEC_I_COMPLETE_AND_CONTINUE)) {
-    handle_.MarkValid();
-  }
-  bool complete_failed = false;
-  if (handle_.valid()) status = CompleteIfNeeded(status, handle_.get(), buffers.output(), &complete_failed);
-
-  std::optional<Package> mechanism = offered_;
-  if (!mechanism && credentials_->package() != Package::Negotiate) mechanism = credentials_->package();
-  if (status != SEC_E_OK && status != SEC_I_CONTINUE_NEEDED) {
-    failed_ = true;
-    r.status = SecurityFailure(complete_failed ? "CompleteAuthToken" : "AcceptSecurityContext",
-                               status, mechanism);
-    handle_.Reset();
-    return r;
+                            &expiry),
+      "AcceptSecurityContext", buffers.output());
+  if (leg.failed()) {
+    std::optional<Package> mechanism = offered_ ? offered_ : credentials_->fixed_mechanism();
+    return AbandonStep(handle_, SecurityFailure(leg.operation, leg.status, mechanism));
   }
   r.token = buffers.TakeOutput();
-  if (status == SEC_I_CONTINUE_NEEDED) return r;
+  if (leg.status == SEC_I_CONTINUE_NEEDED) return r;
 
   Status complete = Complete(attributes);
-  if (!complete.ok) {
-    failed_ = true;
-    r.token.clear();
-    r.status = std::move(complete);
-    handle_.Reset();
-    return r;
-  }
+  if (!complete.ok) return AbandonStep(handle_, std::move(complete));
   r.done = true;
   done_ = true;
   return r;
@@ -166,7 +144,7 @@ Status WinServerContext::Complete(unsigned long attributes) {
   // Negotiate reports such a context as Kerberos).
   std::optional<Package> negotiated = offered_;
   if (!negotiated) negotiated = NegotiatedPackage(handle_.get());
-  if (!negotiated && credentials_->package() != Package::Negotiate) negotiated = credentials_->package();
+  if (!negotiated) negotiated = credentials_->fixed_mechanism();
   if (negotiated && !credentials_->allows(*negotiated)) {
     return Refuse("AcceptSecurityContext", SEC_E_SECPKG_NOT_FOUND,
                   std::string("the client authenticated with ") + PackageText(*negotiated) +

@@ -31,7 +31,6 @@ class WinServerContext final : public backend::ServerContext {
   mutable std::mutex mutex_;  // one step at a time (try_lock, never waits)
   ContextHandle handle_;
   std::atomic<bool> done_{false};
-  bool failed_ = false;
   std::optional<backend::Package> offered_;  // raw NTLMSSP says NTLM; SPNEGO does not say
   backend::Status identity_status_;
   backend::Identity identity_;
