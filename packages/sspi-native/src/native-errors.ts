@@ -76,7 +76,14 @@ export function fromNative(raw: unknown, phase?: Phase): SspiError {
     case 'library-missing':
       return new LibraryMissingError(text, { ...details, hint: 'Install the system Kerberos/GSSAPI library named above.' });
     case 'unsupported':
-      return new UnsupportedError(text, { ...details, hint: unsupportedHint(details.backend, text) });
+      return new UnsupportedError(text, { ...details, hint: unsupportedHint(details.backend) });
+    case 'windows-only':
+      return new UnsupportedError(text, {
+        ...details,
+        hint:
+          'This function needs Windows: logon tokens, impersonation and the host account exist only in SSPI. On ' +
+          'Linux and macOS (GSSAPI) skip the feature, or check the platform before calling it.',
+      });
     case 'context-state':
       return new ContextStateError(text, { ...details, hint: 'Step a context once at a time, until done, and never after dispose().' });
     case 'invalid-argument':
@@ -106,12 +113,8 @@ function ruleFor(
     (!r.phases || (phase !== undefined && r.phases.includes(phase))) &&
     (!r.mechanisms || (mechanism !== undefined && r.mechanisms.includes(mechanism)));
   const specificity = (r: Rule): number => (r.phases ? 1 : 0) + (r.mechanisms ? 2 : 0);
-  // Most specific fitting rule; table order breaks ties.
   const best = (match: (r: Rule) => boolean): Rule | undefined =>
-    TABLE.filter((r) => match(r) && fits(r)).reduce<Rule | undefined>(
-      (found, r) => (found === undefined || specificity(r) > specificity(found) ? r : found),
-      undefined,
-    );
+    mostSpecific(TABLE, (r) => match(r) && fits(r), specificity);
 
   const signedMinor = minor === undefined ? undefined : minor | 0;
   const byMinor = signedMinor === undefined ? undefined : best((r) => r.minors?.includes(signedMinor) ?? false);
@@ -127,16 +130,8 @@ function ruleFor(
   return best((r) => r.routine === routine);
 }
 
-const WINDOWS_ONLY = 'only available with the Windows (SSPI) backend';
-
-/** The addon says "unsupported" for three different reasons; the message tells them apart. */
-function unsupportedHint(backend: Backend | undefined, text: string): string {
-  if (text.includes(WINDOWS_ONLY)) {
-    return (
-      'This function needs Windows: logon tokens, impersonation and the host account exist only in SSPI. On ' +
-      'Linux and macOS (GSSAPI) skip the feature, or check the platform before calling it.'
-    );
-  }
+/** A package (SSPI) or library (GSSAPI) without a call this request needs. */
+function unsupportedHint(backend: Backend | undefined): string {
   if (backend === 'sspi') {
     return (
       'The security package does not implement this call. Under Wine, the NTLM package stubs the client names, ' +
@@ -161,9 +156,12 @@ function sspiRuleFor(
     (!r.phases || (phase !== undefined && r.phases.includes(phase))) &&
     (!r.operations || (operation !== undefined && r.operations.includes(operation)));
   const specificity = (r: SspiRule): number => (r.phases ? 1 : 0) + (r.operations ? 2 : 0);
-  // Most specific fitting rule; table order breaks ties.
-  return SSPI_TABLE.filter(fits).reduce<SspiRule | undefined>(
-    (found, r) => (found === undefined || specificity(r) > specificity(found) ? r : found),
-    undefined,
-  );
+  return mostSpecific(SSPI_TABLE, fits, specificity);
+}
+
+/** The fitting rule with the highest specificity; table order breaks ties. Both tables use it. */
+function mostSpecific<R>(table: readonly R[], fits: (r: R) => boolean, specificity: (r: R) => number): R | undefined {
+  return table
+    .filter(fits)
+    .reduce<R | undefined>((found, r) => (found === undefined || specificity(r) > specificity(found) ? r : found), undefined);
 }

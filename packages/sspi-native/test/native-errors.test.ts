@@ -146,6 +146,7 @@ describe('fromNative', () => {
   it.each<[string, typeof SspiError]>([
     ['library-missing', LibraryMissingError],
     ['unsupported', UnsupportedError],
+    ['windows-only', UnsupportedError],
     ['context-state', ContextStateError],
   ])('maps failure kind %s', (failure, errorClass) => {
     const err = fromNative(raw({ failure, operation: 'dlopen', nativeMessage: 'The GSSAPI library libgssapi_krb5.so.2 could not be loaded' }));

@@ -162,14 +162,14 @@ describe('fromNative on the SSPI backend', () => {
   });
 });
 
-describe("failure 'unsupported'", () => {
-  function unsupported(backend: string, operation: string, nativeMessage: string): Error {
-    return Object.assign(new Error(nativeMessage), { backend, failure: 'unsupported', operation, nativeMessage });
+describe("failures 'unsupported' and 'windows-only'", () => {
+  function unsupported(backend: string, operation: string, nativeMessage: string, failure = 'unsupported'): Error {
+    return Object.assign(new Error(nativeMessage), { backend, failure, operation, nativeMessage });
   }
 
   it('on GSSAPI, for a Windows-only function, says it needs Windows', () => {
     const err = fromNative(
-      unsupported('gssapi', 'ImpersonateSecurityContext', 'ImpersonateSecurityContext is only available with the Windows (SSPI) backend'),
+      unsupported('gssapi', 'ImpersonateSecurityContext', 'ImpersonateSecurityContext is only available with the Windows (SSPI) backend', 'windows-only'),
     );
     expect(err.constructor).toBe(UnsupportedError);
     expect(err.code).toBe('ERR_SSPI_UNSUPPORTED');

@@ -29,6 +29,7 @@ enum class Failure : uint8_t {
   InvalidArgument,  // the caller passed something the backend cannot use
   ContextState,     // stepped while busy, after done, or after a failure
   Unsupported,      // the loaded library lacks a function this request needs
+  WindowsOnly,      // a call only the SSPI backend has, made on another backend
 };
 
 struct Status {
@@ -236,7 +237,7 @@ inline std::optional<Status> StepRefusal(bool locked, bool done, bool failed) {
 }
 
 inline Status WindowsOnly(const char* operation) {
-  return Status::Fail(Failure::Unsupported, operation,
+  return Status::Fail(Failure::WindowsOnly, operation,
                       std::string(operation) + " is only available with the Windows (SSPI) backend");
 }
 

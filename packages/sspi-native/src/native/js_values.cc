@@ -11,6 +11,7 @@ const char* FailureName(backend::Failure failure) {
     case backend::Failure::InvalidArgument: return "invalid-argument";
     case backend::Failure::ContextState: return "context-state";
     case backend::Failure::Unsupported: return "unsupported";
+    case backend::Failure::WindowsOnly: return "windows-only";
   }
   return "native";
 }
