@@ -16,6 +16,7 @@ import {
   stopWine,
   type WineProcess,
 } from '../../../packages/sspi-native/test/helpers/wine';
+import { wineSecurityEnv } from '../../../packages/sspi-native/test/helpers/wine-security-env';
 import { curlNegotiate, get, negotiateToken } from './http-client';
 
 const realm = testRealm();
@@ -23,11 +24,7 @@ const realm = testRealm();
 /** Starts the example under Wine with these packages; resolves once it listens. */
 async function startServer(packages: string): Promise<{ port: number; wine: WineProcess }> {
   const portFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-wine-port-')), 'port');
-  const env: Record<string, string> = { ...realm.env, SSPI_WINE_PACKAGES: packages, NODE_DEBUG: 'passport-sspi' };
-  for (const name of ['NTLM_USER_FILE', 'NETBIOS_DOMAIN_NAME', 'NETBIOS_COMPUTER_NAME', '_NO_WINBINDD']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = { ...wineSecurityEnv(), SSPI_WINE_PACKAGES: packages, NODE_DEBUG: 'passport-sspi' };
   const wine = spawnUnderWine(path.join(__dirname, 'wine', 'server.js'), { args: [portFile], env });
   const deadline = Date.now() + 20_000;
   while (!fs.existsSync(portFile) || fs.readFileSync(portFile, 'utf8') === '') {

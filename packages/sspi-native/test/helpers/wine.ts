@@ -115,29 +115,38 @@ export function linuxPath(windowsPath: string): string {
 
 /** Runs node.exe with these arguments as they are (node flags, -e ..., Windows paths). */
 export function runNodeExe(nodeArgs: string[], opts: WineRunOptions = {}): WineRun {
-  const { nodeExe, prefix } = wineSetup();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-wine-'));
+  const out = openOutput();
   try {
-    const outFile = path.join(dir, 'output');
-    const fd = fs.openSync(outFile, 'w');
     let r;
     try {
-      r = spawnSync('wine', [opts.exe ?? nodeExe, ...nodeArgs], {
+      r = spawnSync('wine', wineArgs(nodeArgs, opts), {
         cwd: opts.cwd,
-        env: wineEnv(prefix, opts.env),
-        stdio: ['ignore', fd, fd],
+        env: wineEnv(wineSetup().prefix, opts.env),
+        stdio: ['ignore', out.fd, out.fd],
         timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         killSignal: 'SIGKILL',
       });
     } finally {
-      fs.closeSync(fd);
+      fs.closeSync(out.fd);
     }
     const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
     if (r.error && !timedOut) throw r.error;
-    return { status: r.status, signal: r.signal, timedOut, output: fs.readFileSync(outFile, 'utf8') };
+    return { status: r.status, signal: r.signal, timedOut, output: fs.readFileSync(out.file, 'utf8') };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(out.dir, { recursive: true, force: true });
   }
+}
+
+/** node.exe (the cached one, or opts.exe) and its arguments, as wine takes them. */
+function wineArgs(nodeArgs: string[], opts: WineRunOptions): string[] {
+  return [opts.exe ?? wineSetup().nodeExe, ...nodeArgs];
+}
+
+/** A fresh file for node.exe's output: a pipe would break its process.stdout (see the top). */
+function openOutput(): { dir: string; file: string; fd: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-wine-'));
+  const file = path.join(dir, 'output');
+  return { dir, file, fd: fs.openSync(file, 'w') };
 }
 
 /** A node.exe left running (a server), with its output going to a file. */
@@ -152,31 +161,27 @@ export interface WineProcess {
 
 /** Starts a script (Linux path) under node.exe without waiting for it: for servers tests talk to. */
 export function spawnUnderWine(scriptPath: string, opts: WineRunOptions = {}): WineProcess {
-  const { nodeExe, prefix } = wineSetup();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-wine-proc-'));
-  const outFile = path.join(dir, 'output');
-  const fd = fs.openSync(outFile, 'w');
-  const child = spawn('wine', [nodeExe, winPath(scriptPath), ...(opts.args ?? [])], {
+  const out = openOutput();
+  const child = spawn('wine', wineArgs([winPath(scriptPath), ...(opts.args ?? [])], opts), {
     cwd: opts.cwd,
-    env: wineEnv(prefix, opts.env),
-    stdio: ['ignore', fd, fd],
+    env: wineEnv(wineSetup().prefix, opts.env),
+    stdio: ['ignore', out.fd, out.fd],
   });
-  fs.closeSync(fd);
-  let exited = false;
+  fs.closeSync(out.fd);
   const ended = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void ended.then(() => (exited = true));
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
   let saved = '';
   return {
     pid: child.pid ?? -1,
-    output: () => (fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : saved),
-    exited: () => exited,
+    output: () => (fs.existsSync(out.file) ? fs.readFileSync(out.file, 'utf8') : saved),
+    exited,
     stop: async () => {
       const timer = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
       await Promise.race([ended, timer]);
-      if (!exited && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      if (!exited() && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
       await ended;
-      saved = fs.readFileSync(outFile, 'utf8');
-      fs.rmSync(dir, { recursive: true, force: true });
+      saved = fs.readFileSync(out.file, 'utf8');
+      fs.rmSync(out.dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { realm } from '../../../../test/realm';
 import {
   WINE_SETUP_MS,
   assertSubtestPassed,
@@ -19,6 +18,7 @@ import {
   wineSetup,
 } from '../helpers/wine';
 import type { PrivateWinbind, SubtestResult } from '../helpers/wine';
+import { wineSecurityEnv } from '../helpers/wine-security-env';
 
 const prebuild = path.join(__dirname, '..', '..', 'prebuilds', 'win32-x64', 'sspi-native.node');
 
@@ -43,17 +43,6 @@ const SUBTESTS = [
   'host account: no domain controller in a workgroup gives a typed error',
   'nothing leaks: every native object is freed',
 ];
-
-/** What Wine's security packages need from the Unix side: the realm and gss-ntlmssp's settings. */
-export function wineSecurityEnv(): Record<string, string> {
-  const r = realm();
-  const env: Record<string, string> = { ...r.env, KRB5CCNAME: r.users.alice.ccache };
-  for (const name of ['NTLM_USER_FILE', 'NETBIOS_DOMAIN_NAME', 'NETBIOS_COMPUTER_NAME', '_NO_WINBINDD']) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
 
 describeUnderWine('the Windows backend under Wine', () => {
   let results: SubtestResult[];
