@@ -27,10 +27,10 @@ fs.rmSync(path.join(root, 'build'), { recursive: true, force: true });
 
 // The Windows prebuild is cross-built here too when the mingw-w64 toolchain is installed
 // (scripts/install-deps.sh --windows), so CI and releases always carry a fresh one.
-const crossCompiler = spawnSync('sh', ['-c', 'command -v x86_64-w64-mingw32-g++-posix'], { encoding: 'utf8' });
-if (process.platform === 'linux' && crossCompiler.status === 0) {
-  const cross = spawnSync(process.execPath, [path.join(__dirname, 'cross-build-win32.js')], { cwd: root, stdio: 'inherit' });
+if (process.platform === 'linux') {
+  const cross = spawnSync(process.execPath, [path.join(__dirname, 'cross-build-win32.js'), '--if-toolchain'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (cross.status !== 0) process.exit(cross.status ?? 1);
-} else if (process.platform === 'linux') {
-  console.log('sspi-native: mingw-w64 not installed, win32-x64 prebuild not rebuilt (scripts/install-deps.sh --windows)');
 }
