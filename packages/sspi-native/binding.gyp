@@ -9,8 +9,7 @@
         "src/native/context_wrap.cc",
         "src/native/credentials_wrap.cc",
         "src/native/host_wrap.cc",
-        "src/native/js_values.cc",
-        "src/native/step_worker.cc"
+        "src/native/js_values.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # One exception mode everywhere: C++ exceptions (node-addon-api throws Napi::Error).

@@ -8,7 +8,7 @@
 #include "credentials_wrap.h"
 #include "host_wrap.h"
 #include "instance_data.h"
-#include "step_worker.h"
+#include "promise_worker.h"
 
 namespace sspi_native {
 namespace {
@@ -52,10 +52,17 @@ Napi::Value AcquireCredentials(const Napi::CallbackInfo& info) {
   options.user = OptionalString(o, "user");
   options.password = OptionalString(o, "password");
 
-  auto* worker = new AcquireWorker(env, std::move(options));  // deletes itself when done
-  backend::WipeSecret(options.password);                      // moved-from, but may keep bytes
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
+  // Acquiring may read keytabs or ask a KDC; the backend wipes the password once used.
+  Napi::Promise promise = RunOffThread<backend::AcquireResult>(
+      env, "sspi-native:acquireCredentials",
+      [options = std::move(options)](backend::AcquireResult* r) mutable {
+        *r = backend::AcquireCredentials(options);
+        return r->status;
+      },
+      [](Napi::Env env, backend::AcquireResult& r) -> Napi::Value {
+        return CredentialsWrap::New(env, std::move(r.credentials));
+      });
+  backend::WipeSecret(options.password);  // moved-from, but may keep bytes
   return promise;
 }
 

@@ -5,7 +5,7 @@
 
 #include "credentials_wrap.h"
 #include "js_values.h"
-#include "step_worker.h"
+#include "promise_worker.h"
 
 namespace sspi_native {
 namespace {
@@ -13,10 +13,13 @@ namespace {
 // Queues a step on the threadpool; the Promise settles on the JS thread.
 Napi::Value QueueStep(Napi::Env env, std::shared_ptr<backend::Context> context,
                       std::optional<backend::Bytes> input) {
-  auto* worker = new StepWorker(env, std::move(context), std::move(input));  // deletes itself
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return RunOffThread<backend::StepResult>(
+      env, "sspi-native:step",
+      [context = std::move(context), input = std::move(input)](backend::StepResult* r) {
+        *r = context->step(input ? &*input : nullptr);
+        return r->status;
+      },
+      [](Napi::Env env, backend::StepResult& r) -> Napi::Value { return ToJsStepResult(env, r); });
 }
 
 // The same step on the JS thread, for benchmarks that measure the per-step cost without the

@@ -1,57 +1,10 @@
 #include "host_wrap.h"
 
-#include <functional>
-
 #include "backend.h"
-#include "js_values.h"
+#include "promise_worker.h"
 
 namespace sspi_native {
 namespace {
-
-// Runs `work` off the JS thread and settles a Promise with `convert(result)` or the typed error.
-template <typename Result>
-class HostWorker : public Napi::AsyncWorker {
- public:
-  using Work = std::function<backend::Status(Result*)>;
-  using Convert = Napi::Value (*)(Napi::Env, const Result&);
-
-  HostWorker(Napi::Env env, const char* name, Work work, Convert convert)
-      : Napi::AsyncWorker(env, name),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        work_(std::move(work)),
-        convert_(convert) {}
-
-  Napi::Promise Queue() {
-    Napi::Promise promise = deferred_.Promise();
-    Napi::AsyncWorker::Queue();  // the worker deletes itself once settled
-    return promise;
-  }
-
- protected:
-  void Execute() override { status_ = work_(&result_); }
-  void OnOK() override {
-    Napi::Env env = Env();
-    if (!status_.ok) {
-      deferred_.Reject(ToJsError(env, status_).Value());
-      return;
-    }
-    deferred_.Resolve(convert_(env, result_));
-  }
-  void OnError(const Napi::Error& error) override { deferred_.Reject(error.Value()); }
-
- private:
-  Napi::Promise::Deferred deferred_;
-  Work work_;
-  Convert convert_;
-  backend::Status status_;
-  Result result_{};
-};
-
-template <typename Result>
-Napi::Promise Start(Napi::Env env, const char* name, typename HostWorker<Result>::Work work,
-                    typename HostWorker<Result>::Convert convert) {
-  return (new HostWorker<Result>(env, name, std::move(work), convert))->Queue();
-}
 
 Napi::Value AccountToJs(Napi::Env env, const backend::ProcessAccount& a) {
   Napi::Object o = Napi::Object::New(env);
@@ -106,19 +59,19 @@ Napi::Value AccountsToJs(Napi::Env env, const std::vector<backend::AccountName>&
 }
 
 Napi::Value CurrentAccount(const Napi::CallbackInfo& info) {
-  return Start<backend::ProcessAccount>(info.Env(), "sspi-native:currentAccount",
-                                        backend::CurrentAccount, AccountToJs);
+  return RunOffThread<backend::ProcessAccount>(info.Env(), "sspi-native:currentAccount",
+                                               backend::CurrentAccount, AccountToJs);
 }
 
 Napi::Value DomainMembership(const Napi::CallbackInfo& info) {
-  return Start<backend::DomainMembership>(info.Env(), "sspi-native:domainMembership",
-                                          backend::JoinInformation, MembershipToJs);
+  return RunOffThread<backend::DomainMembership>(info.Env(), "sspi-native:domainMembership",
+                                                 backend::JoinInformation, MembershipToJs);
 }
 
 Napi::Value FindDomainController(const Napi::CallbackInfo& info) {
   std::string domain;
   if (info[0].IsString()) domain = info[0].As<Napi::String>().Utf8Value();
-  return Start<backend::DomainController>(
+  return RunOffThread<backend::DomainController>(
       info.Env(), "sspi-native:findDomainController",
       [domain](backend::DomainController* out) { return backend::FindDomainController(domain, out); },
       ControllerToJs);
@@ -134,7 +87,7 @@ Napi::Value LookupAccounts(const Napi::CallbackInfo& info) {
     if (!v.IsString()) throw Napi::TypeError::New(env, "sids must be an array of strings");
     sids.push_back(v.As<Napi::String>().Utf8Value());
   }
-  return Start<std::vector<backend::AccountName>>(
+  return RunOffThread<std::vector<backend::AccountName>>(
       env, "sspi-native:lookupAccounts",
       [sids](std::vector<backend::AccountName>* out) { return backend::LookupAccounts(sids, out); },
       AccountsToJs);
