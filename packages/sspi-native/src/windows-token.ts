@@ -2,9 +2,8 @@
  * The client's logon token (Windows only): group attributes decoded, the default group filter,
  * and name resolution off the event loop.
  */
-import { binding } from './binding';
-import { fromNative } from './native-errors';
-import type { AccessToken, AccountName, GroupsOptions, NamedGroup, TokenGroup } from './windows-types';
+import { lookupAccounts } from './host-account';
+import type { AccessToken, GroupsOptions, NamedGroup, TokenGroup } from './windows-types';
 
 // winnt.h SE_GROUP_* bits.
 const SE_GROUP_ENABLED = 0x4;
@@ -35,24 +34,6 @@ export function decodeAccessToken(raw: NativeAccessToken): AccessToken {
 /** Groups that grant something: enabled, not deny-only, not the logon SID, not an integrity label. */
 export function isEffectiveGroup(group: TokenGroup): boolean {
   return group.enabled && !group.denyOnly && !group.logonId && !group.integrity;
-}
-
-const SID = /^S-1-\d+(?:-\d+)+$/;
-
-/**
- * Names for SIDs (LookupAccountSidW, which may ask a domain controller: it runs on the threadpool).
- * Windows only; elsewhere rejects with UnsupportedError.
- */
-export async function lookupAccounts(sids: readonly string[]): Promise<AccountName[]> {
-  if (!Array.isArray(sids)) throw new TypeError('sids must be an array of SID strings');
-  for (const sid of sids) {
-    if (typeof sid !== 'string' || !SID.test(sid)) throw new RangeError(`sids: '${String(sid)}' is not a SID (S-1-...)`);
-  }
-  try {
-    return await binding().lookupAccounts([...sids]);
-  } catch (err) {
-    throw fromNative(err);
-  }
 }
 
 export async function namedGroups(token: AccessToken, options: GroupsOptions = {}): Promise<NamedGroup[]> {
