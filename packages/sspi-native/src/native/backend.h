@@ -228,11 +228,41 @@ inline void WipeSecret(std::string& secret) {
 
 // Why a context cannot take a step now, if it cannot: a step already running on another thread
 // (the caller failed to take the context's lock), or a context that already ended. Every backend's
-// contexts share it.
+// contexts share it, through the two checks below.
 inline std::optional<Status> StepRefusal(bool locked, bool done, bool failed) {
   if (!locked) return Status::Fail(Failure::ContextState, "step", "a step is already running");
   if (done) return Status::Fail(Failure::ContextState, "step", "the context is already established");
   if (failed) return Status::Fail(Failure::ContextState, "step", "the context failed at an earlier step");
+  return std::nullopt;
+}
+
+// StepRefusal, then what a server step needs: a token and acceptor credentials.
+inline std::optional<Status> ServerStepRefusal(bool locked, bool done, bool failed, Usage usage,
+                                               const Bytes* input) {
+  if (auto refusal = StepRefusal(locked, done, failed)) return refusal;
+  if (input == nullptr || input->empty()) {
+    return Status::Fail(Failure::InvalidArgument, "step", "a server step needs a token");
+  }
+  if (usage != Usage::Accept) {
+    return Status::Fail(Failure::InvalidArgument, "step",
+                        "a server context needs credentials acquired with usage 'accept'");
+  }
+  return std::nullopt;
+}
+
+// StepRefusal, then what a client step needs: initiator credentials, and the server's token
+// on every step after the first.
+inline std::optional<Status> ClientStepRefusal(bool locked, bool done, bool failed, Usage usage,
+                                               const Bytes* input, bool first) {
+  if (auto refusal = StepRefusal(locked, done, failed)) return refusal;
+  if (usage != Usage::Initiate) {
+    return Status::Fail(Failure::InvalidArgument, "step",
+                        "a client context needs credentials acquired with usage 'initiate'");
+  }
+  if (!first && (input == nullptr || input->empty())) {
+    return Status::Fail(Failure::InvalidArgument, "step",
+                        "every client step after the first needs the server's token");
+  }
   return std::nullopt;
 }
 

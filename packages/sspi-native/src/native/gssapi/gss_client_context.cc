@@ -61,19 +61,10 @@ Status GssClientContext::ImportTarget() {
 StepResult GssClientContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
-    r.status = std::move(*refusal);
-    return r;
-  }
-  if (credentials_->usage() != backend::Usage::Initiate) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "a client context needs credentials acquired with usage 'initiate'");
-    return r;
-  }
   bool first = handle_ == GSS_C_NO_CONTEXT;
-  if (!first && (input == nullptr || input->empty())) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "every client step after the first needs the server's token");
+  if (auto refusal = backend::ClientStepRefusal(lock.owns_lock(), done_, failed_,
+                                                 credentials_->usage(), input, first)) {
+    r.status = std::move(*refusal);
     return r;
   }
   if (target_ == GSS_C_NO_NAME) {

@@ -134,17 +134,9 @@ Status GssServerContext::Normalize(const Bytes& token, Bytes* rewritten) {
 StepResult GssServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, failed_)) {
+  if (auto refusal = backend::ServerStepRefusal(lock.owns_lock(), done_, failed_,
+                                                 credentials_->usage(), input)) {
     r.status = std::move(*refusal);
-    return r;
-  }
-  if (input == nullptr || input->empty()) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step", "a server step needs a token");
-    return r;
-  }
-  if (credentials_->usage() != backend::Usage::Accept) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "a server context needs credentials acquired with usage 'accept'");
     return r;
   }
   if (handle_ == GSS_C_NO_CONTEXT) {

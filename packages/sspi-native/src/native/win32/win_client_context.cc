@@ -45,18 +45,10 @@ WinClientContext::WinClientContext(std::shared_ptr<WinCredentials> credentials,
 StepResult WinClientContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, handle_.abandoned())) {
+  // A failed first call abandons the context, so a valid handle means a first step happened.
+  if (auto refusal = backend::ClientStepRefusal(lock.owns_lock(), done_, handle_.abandoned(),
+                                                 credentials_->usage(), input, !handle_.valid())) {
     r.status = std::move(*refusal);
-    return r;
-  }
-  if (credentials_->usage() != backend::Usage::Initiate) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "a client context needs credentials acquired with usage 'initiate'");
-    return r;
-  }
-  if (stepped_ && (input == nullptr || input->empty())) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "every step after the first needs the server's token");
     return r;
   }
 
@@ -68,7 +60,6 @@ StepResult WinClientContext::step(const Bytes* input) {
                                  SECURITY_NATIVE_DREP, buffers.input(), 0, handle_.output(),
                                  buffers.output(), &attributes, &expiry),
       "InitializeSecurityContextW", buffers.output());
-  stepped_ = true;
   if (leg.failed()) {
     return AbandonStep(handle_, SecurityFailure(leg.operation, leg.status, credentials_->fixed_mechanism()));
   }

@@ -26,7 +26,6 @@ class WinClientContext final : public backend::ClientContext {
   mutable std::mutex mutex_;  // one step at a time (try_lock, never waits)
   ContextHandle handle_;
   std::atomic<bool> done_{false};
-  bool stepped_ = false;
   backend::LiveCounter live_{backend::live_contexts};
 };
 

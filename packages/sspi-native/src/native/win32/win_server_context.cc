@@ -91,17 +91,9 @@ WinServerContext::WinServerContext(std::shared_ptr<WinCredentials> credentials,
 StepResult WinServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
-  if (auto refusal = backend::StepRefusal(lock.owns_lock(), done_, handle_.abandoned())) {
+  if (auto refusal = backend::ServerStepRefusal(lock.owns_lock(), done_, handle_.abandoned(),
+                                                 credentials_->usage(), input)) {
     r.status = std::move(*refusal);
-    return r;
-  }
-  if (input == nullptr || input->empty()) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step", "a server step needs a token");
-    return r;
-  }
-  if (credentials_->usage() != backend::Usage::Accept) {
-    r.status = Status::Fail(Failure::InvalidArgument, "step",
-                            "a server context needs credentials acquired with usage 'accept'");
     return r;
   }
   if (!handle_.valid() && IsRawNtlm(*input)) {
