@@ -138,7 +138,9 @@ export function unwrapMechToken(token: Buffer, withMic = false): { inner: Buffer
   // Elements after the mechanism token are read only when asked: the rewriting never looks at them.
   for (let at = seq.start; at < seq.end && (inner === undefined || withMic); ) {
     const element = read(at, seq.end);
-    if (element.tag === 0xa2 || element.tag === 0xa3) {
+    // [3] is only the mechListMIC after [2]: a corrupted earlier field may carry that tag, and the rewriting
+    // (like this walk unless withMic) never reads anything but [2].
+    if (element.tag === 0xa2 || (element.tag === 0xa3 && withMic && inner !== undefined)) {
       const octets = read(element.start, element.end);
       expect(octets.tag).toBe(0x04);
       if (element.tag === 0xa2) inner = token.subarray(octets.start, octets.end);
