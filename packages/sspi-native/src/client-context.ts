@@ -57,4 +57,9 @@ export class ClientContext extends SecurityContext<NativeClientContext> {
     }
     this.#stepped = true;
   }
+
+  /** None: the server's token is judged by the library's answer alone. */
+  protected failureEvidence(): undefined {
+    return undefined;
+  }
 }

@@ -5,6 +5,14 @@
  */
 export type Backend = 'gssapi' | 'sspi';
 
+/**
+ * Who caused a failure, seen from the side that made the call. On a ServerContext step, `'peer'` means the client
+ * sent something this server refuses (a web server answers 401 with a fresh challenge), `'local'` that this host's
+ * configuration, library or code is at fault (a web server answers 500 and logs an error). On a ClientContext step,
+ * `'peer'` means the server's token is at fault. acquireCredentials() and the host helpers are always `'local'`.
+ */
+export type Fault = 'peer' | 'local';
+
 export interface NativeStatus {
   backend: Backend;
   /** Native call that failed, e.g. `gss_accept_sec_context` or `AcceptSecurityContext`. */
@@ -20,6 +28,8 @@ export interface NativeStatus {
 export interface SspiErrorDetails extends Partial<NativeStatus> {
   hint?: string;
   cause?: unknown;
+  /** Default `'local'`: an error made without knowing the peer's part is this side's. fromNative() decides it. */
+  fault?: Fault;
 }
 
 export class SspiError extends Error {
@@ -34,6 +44,8 @@ export class SspiError extends Error {
   readonly nativeMessage?: string;
   /** What most likely causes this and how to fix it. */
   readonly hint?: string;
+  /** Whether the peer or this host is at fault (see {@link Fault}). */
+  readonly fault: Fault;
 
   constructor(message: string, details: SspiErrorDetails = {}) {
     super(withStatus(message, details), details.cause === undefined ? undefined : { cause: details.cause });
@@ -44,6 +56,7 @@ export class SspiError extends Error {
     this.minorStatus = details.minorStatus;
     this.nativeMessage = details.nativeMessage;
     this.hint = details.hint;
+    this.fault = details.fault ?? 'local';
   }
 }
 

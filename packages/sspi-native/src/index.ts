@@ -2,6 +2,7 @@ export { acquireCredentials, Credentials } from './credentials';
 export type { ResolvedCredentialsOptions } from './credentials';
 export { ServerContext } from './server-context';
 export { ClientContext } from './client-context';
+export { checkCredentialsOptions } from './options';
 export type { ResolvedClientContextOptions, ResolvedServerContextOptions } from './options';
 export { tlsServerEndPointBindings } from './channel-bindings';
 export { liveObjects } from './live-objects';
@@ -9,6 +10,7 @@ export { currentAccount, domainMembership, findDomainController, lookupAccounts 
 export { isEffectiveGroup } from './windows-token';
 export type * from './windows-types';
 export { fromNative } from './native-errors';
-export type { Phase } from './native-errors';
+export type { FailureEvidence, Phase } from './native-errors';
+export * from './tokens';
 export * from './errors';
 export type * from './types';

@@ -4,7 +4,8 @@
  * their GSS routine error; SSPI failures against sspi-error-table.ts by their SECURITY_STATUS or Win32
  * code. Among the rules that fit, the one restricted to the failure's phase (and mechanism or
  * operation) wins over a general one. Minor codes are compared as signed 32-bit integers because
- * krb5.h defines them that way (KRB5KRB_AP_ERR_REPEAT is -1765328350).
+ * krb5.h defines them that way (KRB5KRB_AP_ERR_REPEAT is -1765328350). Who is at fault is decided
+ * in fault.ts.
  */
 import {
   GSS_S_DEFECTIVE_TOKEN,
@@ -16,8 +17,10 @@ import {
 import type { Phase, Rule } from './error-table';
 import { ContextStateError, LibraryMissingError, ReplayError, SspiError, UnsupportedError } from './errors';
 import type { Backend, SspiErrorDetails } from './errors';
+import { blameClientToken, faultOf } from './fault';
 import { SSPI_TABLE } from './sspi-error-table';
 import type { SspiRule } from './sspi-error-table';
+import type { SecurityPackage } from './types';
 
 export { krb5 } from './error-table';
 export type { Phase } from './error-table';
@@ -51,12 +54,25 @@ interface RawNativeError {
   mechanism?: unknown;
 }
 
+/** What the caller knows about a failed context step besides the raw error, to judge who is at fault. */
+export interface FailureEvidence {
+  /** The token the peer sent to the failed step (for a ServerContext, the client's). */
+  readonly token?: Buffer;
+  /** The packages of the credentials the context was made from. */
+  readonly packages?: readonly SecurityPackage[];
+}
+
 /**
  * The typed error for a native failure. `phase` says where the call happened when the operation
  * name alone cannot (credential acquisition). Anything that is not a native error object becomes a
  * plain SspiError with the original as `cause`; an SspiError passes through unchanged.
+ *
+ * `fault` follows from the class and the phase (fault.ts). On the accepting side, a failure that would
+ * blame this host is checked against `evidence.token`: when the client's token is broken, or offers
+ * nothing `evidence.packages` accept, the error is the client's (InvalidTokenError or
+ * UnsupportedMechanismError, fault 'peer', with the library's numbers and the original as `cause`).
  */
-export function fromNative(raw: unknown, phase?: Phase): SspiError {
+export function fromNative(raw: unknown, phase?: Phase, evidence: FailureEvidence = {}): SspiError {
   if (raw instanceof SspiError) return raw;
   if (typeof raw !== 'object' || raw === null) {
     return new SspiError(`native call failed: ${String(raw)}`, { cause: raw });
@@ -71,8 +87,31 @@ export function fromNative(raw: unknown, phase?: Phase): SspiError {
     cause: raw,
   };
   const text = details.nativeMessage || (typeof r.message === 'string' ? r.message : 'unknown failure');
+  const refusal = addonRefusal(r.failure, text, details);
+  if (refusal) return refusal;
 
-  switch (r.failure) {
+  const mechanism = typeof r.mechanism === 'string' ? r.mechanism : undefined;
+  const where = phase ?? phaseOf(details.operation);
+  const rule =
+    details.backend === 'sspi'
+      ? sspiRuleFor(details.majorStatus, where, details.operation)
+      : ruleFor(details.majorStatus, details.minorStatus, where, mechanism);
+  const error = rule?.error ?? SspiError;
+  const message = rule ? `${rule.summary.charAt(0).toUpperCase()}${rule.summary.slice(1)}: ${text}` : text;
+  const fault = faultOf(error, where, details.operation);
+  if (fault === 'local' && where === 'accept' && evidence.token !== undefined) {
+    const blamed = blameClientToken(evidence.token, evidence.packages, { error, message }, details);
+    if (blamed) return blamed;
+  }
+  return new error(message, { ...details, ...(rule && { hint: rule.hint }), fault });
+}
+
+/**
+ * What the addon refused or could not do itself, before or instead of a library call: these are about this
+ * host (a missing library or feature, misuse of a context, a bad argument), whatever the peer sent.
+ */
+function addonRefusal(failure: unknown, text: string, details: SspiErrorDetails): SspiError | undefined {
+  switch (failure) {
     case 'library-missing':
       return new LibraryMissingError(text, { ...details, hint: 'Install the system Kerberos/GSSAPI library named above.' });
     case 'unsupported':
@@ -89,18 +128,8 @@ export function fromNative(raw: unknown, phase?: Phase): SspiError {
     case 'invalid-argument':
       return new SspiError(text, { ...details, hint: 'The native layer refused an argument; this is a bug in the caller of sspi-native.' });
     default:
-      break;
+      return undefined;
   }
-
-  const mechanism = typeof r.mechanism === 'string' ? r.mechanism : undefined;
-  const where = phase ?? phaseOf(details.operation);
-  const rule =
-    details.backend === 'sspi'
-      ? sspiRuleFor(details.majorStatus, where, details.operation)
-      : ruleFor(details.majorStatus, details.minorStatus, where, mechanism);
-  if (!rule) return new SspiError(text, details);
-  const summary = rule.summary.charAt(0).toUpperCase() + rule.summary.slice(1);
-  return new rule.error(`${summary}: ${text}`, { ...details, hint: rule.hint });
 }
 
 function ruleFor(

@@ -152,6 +152,15 @@ export function resolveCredentialsOptions(options: unknown): {
   return { resolved, password };
 }
 
+/**
+ * Validates acquireCredentials() options exactly as acquireCredentials() does, throwing the same TypeError or
+ * RangeError naming `options.<name>`, without loading the addon or acquiring anything: for checking a configuration
+ * early (at start-up, in a constructor). Returns the frozen resolved options, without the password.
+ */
+export function checkCredentialsOptions(options: AcquireCredentialsOptions): ResolvedCredentialsOptions {
+  return resolveCredentialsOptions(options).resolved;
+}
+
 /** A non-empty Buffer of at most MAX_CHANNEL_BINDINGS bytes, copied so later changes to the caller's do not count. */
 function optionalChannelBindings(o: Record<string, unknown>, where: string): Buffer | undefined {
   const value = o['channelBindings'];

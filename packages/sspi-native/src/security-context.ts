@@ -4,7 +4,7 @@
  */
 import type { NativeStepResult } from './binding';
 import { ContextStateError } from './errors';
-import { fromNative, type Phase } from './native-errors';
+import { fromNative, type FailureEvidence, type Phase } from './native-errors';
 import type { StepResult } from './types';
 
 export type State = 'ready' | 'stepping' | 'done' | 'failed' | 'disposed';
@@ -48,12 +48,15 @@ export abstract class SecurityContext<Native extends NativeContext> {
   /** Throws a TypeError for a token this side cannot take at this point. */
   protected abstract checkToken(token: Buffer | undefined): void;
 
+  /** What fromNative() may weigh, besides the raw error, to tell whose fault a failed step with `token` was. */
+  protected abstract failureEvidence(token: Buffer | undefined): FailureEvidence | undefined;
+
   protected async stepNative(token: Buffer | undefined): Promise<StepResult> {
     this.#enter(token);
     try {
       return this.#leave(await this.native.step(token));
     } catch (err) {
-      throw this.#fail(err);
+      throw this.#fail(err, token);
     }
   }
 
@@ -62,7 +65,7 @@ export abstract class SecurityContext<Native extends NativeContext> {
     try {
       return this.#leave(this.native.stepSync(token));
     } catch (err) {
-      throw this.#fail(err);
+      throw this.#fail(err, token);
     }
   }
 
@@ -78,13 +81,13 @@ export abstract class SecurityContext<Native extends NativeContext> {
     return result.token ? { token: result.token, done: result.done } : { done: result.done };
   }
 
-  #fail(err: unknown): Error {
+  #fail(err: unknown, token: Buffer | undefined): Error {
     if (err instanceof ContextStateError) return err;
     if (this.#state !== 'disposed') {
       this.native.dispose();
       this.#state = 'failed';
     }
-    return fromNative(err, this.#phase);
+    return fromNative(err, this.#phase, this.failureEvidence(token));
   }
 }
 

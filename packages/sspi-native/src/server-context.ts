@@ -9,10 +9,11 @@ import { ContextStateError } from './errors';
 import { resolveServerContextOptions } from './options';
 import type { ResolvedServerContextOptions } from './options';
 import { fromNative } from './native-errors';
+import type { FailureEvidence } from './native-errors';
 import { SecurityContext } from './security-context';
 import { decodeAccessToken, namedGroups } from './windows-token';
 import type { AccessToken, GroupsOptions, NamedGroup } from './windows-types';
-import type { Identity, ServerContextOptions, StepResult } from './types';
+import type { Identity, SecurityPackage, ServerContextOptions, StepResult } from './types';
 
 /** True while a withImpersonation() callback runs on this (the JS) thread. */
 let impersonating = false;
@@ -20,6 +21,8 @@ let impersonating = false;
 export class ServerContext extends SecurityContext<NativeServerContext> {
   /** The validated options (frozen). */
   readonly options: ResolvedServerContextOptions;
+  /** What the credentials accept, for judging a failed step. */
+  readonly #packages: readonly SecurityPackage[];
   #identity: Identity | undefined;
 
   /** `credentials` must have usage `'accept'`. `options` (e.g. channel bindings) may be left out. */
@@ -34,6 +37,7 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
       'accept',
     );
     this.options = resolved;
+    this.#packages = credentials.packages;
   }
 
   /**
@@ -135,6 +139,11 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
     if (!Buffer.isBuffer(token) || token.length === 0) {
       throw new TypeError('token must be a non-empty Buffer');
     }
+  }
+
+  /** The client's token: a failure the library blames on this host may really be the token's doing. */
+  protected failureEvidence(token: Buffer | undefined): FailureEvidence {
+    return { ...(token !== undefined && { token }), packages: this.#packages };
   }
 }
 

@@ -22,13 +22,17 @@ it('exports exactly the public API', () => {
     'UnsupportedMechanismError',
     'WrongPrincipalError',
     'acquireCredentials',
+    'checkCredentialsOptions',
     'currentAccount',
+    'describeToken',
     'domainMembership',
     'findDomainController',
     'fromNative',
     'isEffectiveGroup',
     'liveObjects',
     'lookupAccounts',
+    'offeredMechanisms',
+    'startsNtlm',
     'tlsServerEndPointBindings',
   ]);
 });

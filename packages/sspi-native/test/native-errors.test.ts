@@ -18,16 +18,14 @@ import {
 } from '../src/errors';
 import { fromNative, krb5 } from '../src/native-errors';
 
-const GSS_S_BAD_MECH = 0x00010000;
-const GSS_S_NO_CRED = 0x00070000;
-const GSS_S_DEFECTIVE_TOKEN = 0x00090000;
-const GSS_S_CONTEXT_EXPIRED = 0x000c0000;
-const GSS_S_FAILURE = 0x000d0000;
-
-function raw(fields: Record<string, unknown>): Error {
-  const message = typeof fields['nativeMessage'] === 'string' ? fields['nativeMessage'] : 'native failure';
-  return Object.assign(new Error(message), { backend: 'gssapi', failure: 'native', ...fields });
-}
+import {
+  GSS_S_BAD_MECH,
+  GSS_S_CONTEXT_EXPIRED,
+  GSS_S_DEFECTIVE_TOKEN,
+  GSS_S_FAILURE,
+  GSS_S_NO_CRED,
+  gssFailure as raw,
+} from './helpers/raw-errors';
 
 /** The addon reports minor codes unsigned, as OM_uint32. */
 const unsigned = (signed: number): number => signed >>> 0;

@@ -1,5 +1,7 @@
 // Option validation runs before the addon is touched: these tests need no native code and no KDC.
 import { acquireCredentials } from '../src/credentials';
+import { checkCredentialsOptions } from '../src/index';
+import type { AcquireCredentialsOptions } from '../src/index';
 import { resolveClientContextOptions, resolveCredentialsOptions } from '../src/options';
 
 describe('resolveCredentialsOptions', () => {
@@ -58,6 +60,43 @@ describe('resolveCredentialsOptions', () => {
 
   it('acquireCredentials rejects bad options before loading the addon', async () => {
     await expect(acquireCredentials({ usage: 'accept', packages: [] })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('checkCredentialsOptions', () => {
+  it('returns the frozen resolved options, without the password', () => {
+    const resolved = checkCredentialsOptions({ usage: 'initiate', packages: ['Kerberos'], user: 'alice@SSPI.TEST', password: 'secret' });
+    expect(resolved).toEqual({ usage: 'initiate', packages: ['Kerberos'], user: 'alice@SSPI.TEST' });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.packages)).toBe(true);
+    expect(JSON.stringify(resolved)).not.toContain('secret');
+    expect(checkCredentialsOptions({ usage: 'accept' })).toEqual({ usage: 'accept', packages: ['Negotiate', 'Kerberos'] });
+  });
+
+  it.each<[string, unknown, ErrorConstructor, RegExp]>([
+    ['Negotiate alone', { usage: 'accept', packages: ['Negotiate'] }, RangeError, /^options\.packages: 'Negotiate' needs/],
+    ['an unknown package', { usage: 'accept', packages: ['Digest'] }, RangeError, /^options\.packages contains 'Digest'/],
+    ['a keytab on a client', { usage: 'initiate', keytab: '/k' }, RangeError, /^options\.keytab applies to usage 'accept' only/],
+    ['a principal that is not a string', { usage: 'accept', principal: 1 }, TypeError, /^options\.principal must be a string/],
+    ['no options', undefined, TypeError, /^options must be an object/],
+  ])('throws what acquireCredentials throws for %s', async (_name, options, errorClass, message) => {
+    const input = options as AcquireCredentialsOptions;
+    let thrown: unknown;
+    try {
+      checkCredentialsOptions(input);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(errorClass);
+    expect((thrown as Error).message).toMatch(message);
+    // The very same error acquireCredentials rejects with, before it touches the addon.
+    await expect(acquireCredentials(input)).rejects.toThrow(new errorClass((thrown as Error).message));
+    await expect(acquireCredentials(input)).rejects.toMatchObject({ code: (thrown as { code?: string }).code });
+  });
+
+  it('does not load the addon', () => {
+    checkCredentialsOptions({ usage: 'accept', keytab: '/etc/krb5.keytab' });
+    expect(Object.keys(require.cache).filter((file) => file.endsWith('.node'))).toEqual([]);
   });
 });
 

@@ -20,22 +20,12 @@ import {
 } from '../src/errors';
 import { classifiedSspiCodes, fromNative } from '../src/native-errors';
 import { SSPI_TABLE, sec, win32 } from '../src/sspi-error-table';
+import { sspiFailure } from './helpers/raw-errors';
 import type { SspiRule } from '../src/sspi-error-table';
 
 const WINERROR_H = '/usr/share/mingw-w64/include/winerror.h';
 
-function raw(operation: string, majorStatus: number, extra: Record<string, unknown> = {}): Error {
-  const nativeMessage = 'Windows text';
-  return Object.assign(new Error(nativeMessage), {
-    backend: 'sspi',
-    failure: 'native',
-    operation,
-    majorStatus,
-    minorStatus: 0,
-    nativeMessage,
-    ...extra,
-  });
-}
+const raw = sspiFailure;
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 

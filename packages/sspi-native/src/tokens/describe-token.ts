@@ -1,3 +1,4 @@
+import type { Mechanism } from '../types';
 import { DerError, TAG_OID, decodeOid, expectTlv, hex, readHeader, readTlv } from './der';
 import { OID_KERBEROS, OID_SPNEGO, isKerberosName, mechanismName } from './mechanism-oids';
 import { describeNtlmMessage, isNtlmMessage, type NtlmMessageName } from './ntlm-message';
@@ -6,8 +7,9 @@ import { parseNegTokenInit, parseNegTokenResp, type MechType, type NegState } fr
 /**
  * Tells apart the tokens a client can send by parsing them: the GSS-API framing (RFC 2743 3.1), SPNEGO
  * (RFC 4178) with its DER lengths and mechanism OIDs, the Kerberos token id (RFC 4121 4.1), the NTLMSSP header
- * (MS-NLMP). Used to route a token (fresh handshake or next leg) and to explain a refusal; the native layer still
- * validates every token, so a token this parser finds broken is reported (`problem`) rather than refused here.
+ * (MS-NLMP). Used to route a token (fresh handshake or next leg), to explain a refusal, and by fromNative() to tell
+ * a broken client token from a fault of this host; the native layer still validates every token, so a token this
+ * parser finds broken is reported (`problem`) rather than refused here.
  */
 
 export type TokenMechanism = 'spnego' | 'kerberos' | 'ntlm' | 'unknown';
@@ -65,17 +67,22 @@ export function describeToken(token: Buffer): TokenDescription {
   return describe(token, true);
 }
 
-/** The routing part of {@link describeToken}. */
-export function classifyToken(token: Buffer): TokenKind {
-  const { mechanism, leg } = describeToken(token);
-  return { mechanism, leg };
-}
-
-/** The client offers NTLM and no Kerberos: raw NTLMSSP, or SPNEGO listing NTLM but no Kerberos OID. */
-export function offersNtlmWithoutKerberos(token: TokenDescription): boolean {
-  if (token.mechanism === 'ntlm') return true;
-  const offered = token.mechTypes?.map((m) => m.name) ?? [];
-  return offered.includes('ntlm') && !offered.some(isKerberosName);
+/**
+ * The mechanisms a first token offers, most preferred first: a raw NTLM or Kerberos token offers its own, a
+ * SPNEGO NegTokenInit its mechTypes (every Kerberos OID counts as Kerberos; NegoEx and unknown OIDs count as
+ * nothing, so the list can be empty). Undefined when the token cannot tell: a NegTokenResp (the choice was made
+ * on an earlier leg), an unknown token, or a NegTokenInit whose mechanism list could not be read.
+ */
+export function offeredMechanisms(token: TokenDescription): readonly Mechanism[] | undefined {
+  if (token.mechanism === 'ntlm') return ['NTLM'];
+  if (token.mechanism === 'kerberos') return ['Kerberos'];
+  if (token.mechanism !== 'spnego' || token.messageType !== 'NegTokenInit' || !token.mechTypes) return undefined;
+  const offered = new Set<Mechanism>();
+  for (const { name } of token.mechTypes) {
+    if (isKerberosName(name)) offered.add('Kerberos');
+    else if (name === 'ntlm') offered.add('NTLM');
+  }
+  return [...offered];
 }
 
 /** The token opens an NTLM exchange: a NEGOTIATE message, raw or as SPNEGO's optimistic mechToken. */
@@ -98,16 +105,26 @@ function describeNtlm(token: Buffer): TokenDescription {
   return { mechanism: 'ntlm', leg, ...(messageType && { messageType }), ...(problem !== undefined && { problem }) };
 }
 
+/** Where a GSS-API InitialContextToken's mechanism token lies, after `0x60 <length> <mechanism OID>`. */
+interface Framing {
+  readonly oid: string;
+  readonly afterOid: number;
+  /** The declared end, cut to the bytes that are really there. */
+  readonly end: number;
+  /** Set when the declared length is not the token's. */
+  readonly lengthProblem?: string;
+}
+
 /**
- * `0x60 <length> <mechanism OID> <mechanism token>`. The OID is read even when the outer length is wrong, so a
- * truncated token is still routed (and refused by the native layer with its own reason).
+ * Reads `0x60 <length> <mechanism OID>`. The OID is read even when the outer length is wrong, so a truncated
+ * token is still routed (and refused by the native layer with its own reason).
  */
-function describeInitialContextToken(token: Buffer, allowSpnego: boolean): TokenDescription {
+function readFraming(token: Buffer): Framing | { readonly problem: string } {
   let header;
   try {
     header = readHeader(token, 0);
   } catch (error) {
-    return { mechanism: 'unknown', leg: 'initial', problem: problemOf(error) };
+    return { problem: problemOf(error) };
   }
   const declaredEnd = header.valueStart + header.declaredLength;
   const end = Math.min(declaredEnd, token.length);
@@ -115,16 +132,20 @@ function describeInitialContextToken(token: Buffer, allowSpnego: boolean): Token
     declaredEnd === token.length
       ? undefined
       : `the token declares ${header.declaredLength} bytes after its header but ${token.length - header.valueStart} follow`;
-
-  let oid: string;
-  let afterOid: number;
   try {
     const oidTlv = expectTlv(token, header.valueStart, TAG_OID, 'the mechanism OID', end);
-    oid = decodeOid(token.subarray(oidTlv.valueStart, oidTlv.end));
-    afterOid = oidTlv.end;
+    const oid = decodeOid(token.subarray(oidTlv.valueStart, oidTlv.end));
+    return { oid, afterOid: oidTlv.end, end, ...(lengthProblem !== undefined && { lengthProblem }) };
   } catch (error) {
-    return { mechanism: 'unknown', leg: 'initial', problem: lengthProblem ?? problemOf(error) };
+    return { problem: lengthProblem ?? problemOf(error) };
   }
+}
+
+/** `0x60 <length> <mechanism OID> <mechanism token>`. */
+function describeInitialContextToken(token: Buffer, allowSpnego: boolean): TokenDescription {
+  const framing = readFraming(token);
+  if ('problem' in framing) return { mechanism: 'unknown', leg: 'initial', problem: framing.problem };
+  const { oid, afterOid, end, lengthProblem } = framing;
 
   const name = mechanismName(oid);
   if (oid === OID_SPNEGO && allowSpnego) {
@@ -141,16 +162,32 @@ function describeInitialContextToken(token: Buffer, allowSpnego: boolean): Token
 function describeNegTokenInit(token: Buffer, at: number, end: number): TokenDescription {
   try {
     const { mechTypes, mechToken } = parseNegTokenInit(token, at, end);
+    const inner = mechToken && describe(mechToken, false);
+    const problem = mechToken && inner && mechTokenProblem(mechTypes[0]!, mechToken, inner);
     return {
       mechanism: 'spnego',
       leg: 'initial',
       messageType: 'NegTokenInit',
       mechTypes,
-      ...(mechToken && { inner: describe(mechToken, false) }),
+      ...(inner && { inner }),
+      ...(problem && { problem }),
     };
   } catch (error) {
     return { mechanism: 'spnego', leg: 'initial', problem: problemOf(error) };
   }
+}
+
+/**
+ * The optimistic token is for the first mechanism offered (RFC 4178 4.2.1), and a Kerberos token is framed
+ * under the standard Kerberos OID (RFC 4121 4.1). Windows lists the legacy Kerberos OID first and frames the
+ * token under the standard one, which is consistent; a token framed under the legacy OID after a list that
+ * starts with another one is not, and MIT's acceptor answers it as if it had no credentials (GSS_S_NO_CRED).
+ */
+function mechTokenProblem(first: MechType, mechToken: Buffer, inner: TokenDescription): string | undefined {
+  if (inner.mechanism !== 'kerberos') return undefined;
+  const framing = readFraming(mechToken);
+  if ('problem' in framing || framing.oid === OID_KERBEROS || framing.oid === first.oid) return undefined;
+  return `the mechToken is a Kerberos token framed under ${framing.oid}, but the first mechanism offered is ${first.oid} (${first.name})`;
 }
 
 function describeNegTokenResp(token: Buffer): TokenDescription {

@@ -1,5 +1,8 @@
-import { DerError, decodeOid, readTlv } from '../src/der';
-import { classifyToken, describeToken, offersNtlmWithoutKerberos, startsNtlm } from '../src/token-kind';
+// The client-token parser (src/tokens): GSS-API framing, SPNEGO, Kerberos token ids, NTLMSSP. Pure functions on
+// crafted tokens; no native code.
+import type { Mechanism } from '../src/index';
+import { DerError, decodeOid, readTlv } from '../src/tokens/der';
+import { describeToken, offeredMechanisms, startsNtlm } from '../src/tokens';
 import {
   OIDS,
   initialContextToken,
@@ -11,7 +14,7 @@ import {
   ntlmNegotiate,
   oid,
   tlv,
-} from './support/der-builder';
+} from './helpers/der-builder';
 
 const named = (...names: Array<[string, string]>) => names.map(([o, name]) => ({ oid: o, name }));
 
@@ -42,7 +45,7 @@ describe('describeToken on well-formed tokens', () => {
     });
     expect(described.problem).toBeUndefined();
     expect(startsNtlm(described)).toBe(true);
-    expect(offersNtlmWithoutKerberos(described)).toBe(true);
+    expect(offeredMechanisms(described)).toEqual(['NTLM']);
   });
 
   it('reads a NegTokenInit without a mechToken', () => {
@@ -130,15 +133,34 @@ describe('describeToken on broken tokens: routed by what can be read, the fault 
   ];
 
   it.each(cases)('%s', (_name, token, kind, problem) => {
-    const described = describeToken(token);
-    expect(classifyToken(token)).toEqual(kind);
-    expect(described.problem).toMatch(problem);
+    const { mechanism, leg, problem: found } = describeToken(token);
+    expect({ mechanism, leg }).toEqual(kind);
+    expect(found).toMatch(problem);
   });
 
   it('reports a broken mechToken inside an intact NegTokenInit on the inner description', () => {
     const described = describeToken(negTokenInit([OIDS.kerberos], kerberosApReq().subarray(0, 20)));
     expect(described.problem).toBeUndefined();
     expect(described.inner).toMatchObject({ mechanism: 'kerberos', problem: expect.stringMatching(/declares/) });
+  });
+
+  it('reports a Kerberos mechToken framed under another OID than the one offered first', () => {
+    // The shape of a real MIT token whose inner OID had one byte changed (113554 became 48018).
+    const mismatched = describeToken(negTokenInit([OIDS.kerberos], kerberosApReq(40, OIDS.kerberosLegacy)));
+    expect(mismatched).toMatchObject({ mechanism: 'spnego', messageType: 'NegTokenInit', inner: { mechanism: 'kerberos', messageType: 'AP-REQ' } });
+    expect(mismatched.problem).toBe(
+      'the mechToken is a Kerberos token framed under 1.2.840.48018.1.2.2, but the first mechanism offered is 1.2.840.113554.1.2.2 (kerberos)',
+    );
+    expect(describeToken(negTokenInit([OIDS.ntlm, OIDS.kerberosLegacy], kerberosApReq(40, OIDS.kerberosLegacy))).problem).toMatch(
+      /framed under 1\.2\.840\.48018\.1\.2\.2, but the first mechanism offered is 1\.3\.6\.1\.4\.1\.311\.2\.2\.10 \(ntlm\)/,
+    );
+  });
+
+  it('accepts the Kerberos framings real clients use: the standard OID, or the one offered first', () => {
+    // Windows offers the legacy OID first and frames the token under the standard one.
+    expect(describeToken(negTokenInit([OIDS.kerberosLegacy, OIDS.kerberos], kerberosApReq())).problem).toBeUndefined();
+    expect(describeToken(negTokenInit([OIDS.kerberosLegacy], kerberosApReq(40, OIDS.kerberosLegacy))).problem).toBeUndefined();
+    expect(describeToken(negTokenInit([OIDS.ntlm, OIDS.kerberos], kerberosApReq())).problem).toBeUndefined();
   });
 
   it('does not look for SPNEGO inside SPNEGO', () => {
@@ -176,17 +198,28 @@ describe('describeToken never throws', () => {
 });
 
 describe('mechanism policy helpers', () => {
-  it.each([
-    ['raw NTLM', ntlmNegotiate(), true],
-    ['SPNEGO offering NTLM only', negTokenInit([OIDS.ntlm]), true],
-    ['SPNEGO offering NTLM and NegoEx only', negTokenInit([OIDS.negoex, OIDS.ntlm]), true],
-    ['SPNEGO offering Kerberos then NTLM', negTokenInit([OIDS.kerberos, OIDS.ntlm]), false],
-    ['SPNEGO offering legacy Kerberos and NTLM', negTokenInit([OIDS.kerberosLegacy, OIDS.ntlm]), false],
-    ['SPNEGO offering Kerberos only', negTokenInit([OIDS.kerberos]), false],
-    ['a raw Kerberos token', kerberosApReq(), false],
-    ['an unparseable SPNEGO token', Buffer.from([0x60, 0x01]), false],
-  ])('offersNtlmWithoutKerberos: %s -> %s', (_name, token, expected) => {
-    expect(offersNtlmWithoutKerberos(describeToken(token))).toBe(expected);
+  it.each<[string, Buffer, readonly Mechanism[] | undefined]>([
+    ['raw NTLM NEGOTIATE', ntlmNegotiate(), ['NTLM']],
+    ['raw NTLM AUTHENTICATE', ntlmAuthenticate(), ['NTLM']],
+    ['a broken raw NTLM message', ntlmAuthenticate().subarray(0, 40), ['NTLM']],
+    ['a raw Kerberos token', kerberosApReq(), ['Kerberos']],
+    ['SPNEGO offering NTLM only', negTokenInit([OIDS.ntlm]), ['NTLM']],
+    ['SPNEGO offering NegoEx and NTLM', negTokenInit([OIDS.negoex, OIDS.ntlm]), ['NTLM']],
+    ['SPNEGO offering Kerberos then NTLM', negTokenInit([OIDS.kerberos, OIDS.ntlm]), ['Kerberos', 'NTLM']],
+    ['SPNEGO offering NTLM then Kerberos', negTokenInit([OIDS.ntlm, OIDS.kerberos]), ['NTLM', 'Kerberos']],
+    [
+      'SPNEGO offering every Kerberos OID, NegoEx and NTLM (as Windows does)',
+      negTokenInit([OIDS.kerberosLegacy, OIDS.kerberos, OIDS.kerberosUserToUser, OIDS.negoex, OIDS.ntlm], kerberosApReq()),
+      ['Kerberos', 'NTLM'],
+    ],
+    ['SPNEGO offering only NegoEx and an unknown OID', negTokenInit([OIDS.negoex, '1.2.3.4']), []],
+    ['a NegTokenResp', negTokenResp({ negState: 1, responseToken: ntlmAuthenticate() }), undefined],
+    ['a NegTokenInit that does not parse', initialContextToken(OIDS.spnego, tlv(0xa0, tlv(0x30, tlv(0xa0, tlv(0x30))))), undefined],
+    ['an unparseable SPNEGO token', Buffer.from([0x60, 0x01]), undefined],
+    ['bytes of no known kind', Buffer.from('hello'), undefined],
+    ['a token of an unknown mechanism', initialContextToken('1.2.3.4', Buffer.alloc(4)), undefined],
+  ])('offeredMechanisms: %s', (_name, token, expected) => {
+    expect(offeredMechanisms(describeToken(token))).toEqual(expected);
   });
 
   it.each([

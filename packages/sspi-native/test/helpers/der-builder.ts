@@ -1,6 +1,6 @@
 /**
  * Builds well-formed (and, on purpose, broken) DER, SPNEGO, Kerberos-framed and NTLMSSP tokens for the parser's
- * tests. The payloads are filler: only the structure matters to the strategy.
+ * and fromNative's tests. The payloads are filler: only the structure matters to them.
  */
 
 /** Tag, DER length (short or long form as needed), value. */
@@ -32,6 +32,7 @@ export const OIDS = {
   spnego: '1.3.6.1.5.5.2',
   kerberos: '1.2.840.113554.1.2.2',
   kerberosLegacy: '1.2.840.48018.1.2.2',
+  kerberosUserToUser: '1.2.840.113554.1.2.2.3',
   ntlm: '1.3.6.1.4.1.311.2.2.10',
   negoex: '1.3.6.1.4.1.311.2.2.30',
 } as const;
@@ -41,9 +42,9 @@ export function initialContextToken(mechanism: string, inner: Buffer): Buffer {
   return tlv(0x60, oid(mechanism), inner);
 }
 
-/** Raw Kerberos AP-REQ as GSS frames it: token id 01 00, then [APPLICATION 14] with filler. */
-export function kerberosApReq(fillerBytes = 40): Buffer {
-  return initialContextToken(OIDS.kerberos, Buffer.concat([Buffer.from([0x01, 0x00]), tlv(0x6e, Buffer.alloc(fillerBytes, 0x42))]));
+/** Raw Kerberos AP-REQ as GSS frames it: token id 01 00, then [APPLICATION 14] with filler, under `mechanism`. */
+export function kerberosApReq(fillerBytes = 40, mechanism: string = OIDS.kerberos): Buffer {
+  return initialContextToken(mechanism, Buffer.concat([Buffer.from([0x01, 0x00]), tlv(0x6e, Buffer.alloc(fillerBytes, 0x42))]));
 }
 
 /** SPNEGO NegTokenInit offering `mechanisms` (dotted OIDs), with an optional optimistic mechToken. */
