@@ -1,6 +1,7 @@
 /**
- * Errors passport-sspi raises itself. They carry the same public fields as sspi-native's `SspiError`
- * (`code`, `publicReason`, `hint`), so one log line and one response writer handle both.
+ * Errors passport-sspi raises itself: each is a refusal of what the client sent, so its fault is the peer's. They
+ * carry the same public fields as sspi-native's `SspiError` (`code`, `publicReason`, `hint`, `fault`), so one log
+ * line and one answer serve both.
  */
 
 /** The fields every authentication failure shows: `publicReason` and `code` go to the client, `hint` to the log. */
@@ -10,6 +11,22 @@ export interface AuthFailure extends Error {
   readonly publicReason: string;
   /** Likely cause and fix, for the server log only. */
   readonly hint?: string;
+}
+
+/** What every refusal of ours shares; the subclasses differ only in their texts and a field or two. */
+abstract class ClientRefusal extends Error implements AuthFailure {
+  abstract readonly code: string;
+  /** The client, not this server, is at fault (sspi-native's `SspiError.fault` vocabulary). */
+  readonly fault = 'peer' as const;
+  readonly publicReason: string;
+  readonly hint?: string;
+
+  protected constructor(message: string, publicReason: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.publicReason = publicReason;
+    this.hint = hint;
+  }
 }
 
 /** Why an `Authorization` header was rejected; stable strings, safe to branch on. */
@@ -39,19 +56,13 @@ const PUBLIC_REASONS: Record<MalformedAuthorizationReason, string> = {
 };
 
 /** The client sent an `Authorization` header for our scheme that is not a well-formed token: answered with 400. */
-export class MalformedAuthorizationError extends Error implements AuthFailure {
+export class MalformedAuthorizationError extends ClientRefusal {
   readonly code = 'ERR_SSPI_MALFORMED_AUTHORIZATION';
   readonly reason: MalformedAuthorizationReason;
-  readonly publicReason: string;
-  readonly hint?: string;
 
   constructor(reason: MalformedAuthorizationReason, hint?: string) {
-    const publicReason = PUBLIC_REASONS[reason];
-    super(`malformed Authorization header: ${publicReason}`);
-    this.name = 'MalformedAuthorizationError';
+    super(`malformed Authorization header: ${PUBLIC_REASONS[reason]}`, PUBLIC_REASONS[reason], hint);
     this.reason = reason;
-    this.publicReason = publicReason;
-    this.hint = hint;
   }
 }
 
@@ -86,76 +97,76 @@ const NOT_FOUND_HINTS: Record<HandshakeNotFoundReason, string> = {
  * A continuation token arrived on a connection with no handshake in progress. `reason` says what this connection
  * saw before: nothing (the first leg went over another connection), an expiry, or an ended handshake.
  */
-export class HandshakeNotFoundError extends Error implements AuthFailure {
+export class HandshakeNotFoundError extends ClientRefusal {
   readonly code = 'ERR_SSPI_HANDSHAKE_NOT_FOUND';
   readonly reason: HandshakeNotFoundReason;
-  readonly publicReason: string;
-  readonly hint: string;
+  declare readonly hint: string;
 
   constructor(reason: HandshakeNotFoundReason = 'other-connection') {
-    super(`continuation token without a pending handshake on this connection (${reason})`);
-    this.name = 'HandshakeNotFoundError';
+    super(
+      `continuation token without a pending handshake on this connection (${reason})`,
+      NOT_FOUND_REASONS[reason],
+      NOT_FOUND_HINTS[reason],
+    );
     this.reason = reason;
-    this.publicReason = NOT_FOUND_REASONS[reason];
-    this.hint = NOT_FOUND_HINTS[reason];
   }
 }
 
 /** The client offered NTLM but the strategy's `packages` do not allow it (Kerberos-only mode). */
-export class NtlmNotAllowedError extends Error implements AuthFailure {
+export class NtlmNotAllowedError extends ClientRefusal {
   readonly code = 'ERR_SSPI_NTLM_NOT_ALLOWED';
-  readonly publicReason = 'NTLM is not accepted; use Kerberos';
-  readonly hint =
-    'The client fell back from Kerberos to NTLM. Usual causes: no SPN registered for HTTP/<host>, the site reached ' +
-    'by IP address or by a CNAME the SPN does not cover, a client outside the domain or without a ticket, or a ' +
-    'browser that does not treat the site as intranet. Add "NTLM" to options.packages only if NTLM is acceptable.';
 
   constructor() {
-    super('the client offered NTLM, which options.packages does not allow');
-    this.name = 'NtlmNotAllowedError';
+    super(
+      'the client offered NTLM, which options.packages does not allow',
+      'NTLM is not accepted; use Kerberos',
+      'The client fell back from Kerberos to NTLM. Usual causes: no SPN registered for HTTP/<host>, the site reached ' +
+        'by IP address or by a CNAME the SPN does not cover, a client outside the domain or without a ticket, or a ' +
+        'browser that does not treat the site as intranet. Add "NTLM" to options.packages only if NTLM is acceptable.',
+    );
   }
 }
 
 /** The client logged on anonymously (Kerberos anonymous PKINIT) and `allowAnonymous` is off. */
-export class AnonymousLogonError extends Error implements AuthFailure {
+export class AnonymousLogonError extends ClientRefusal {
   readonly code = 'ERR_SSPI_ANONYMOUS_REFUSED';
-  readonly publicReason = 'anonymous logon is not accepted';
-  readonly hint = 'The client authenticated without a user (anonymous ticket). Set options.allowAnonymous to accept it.';
 
   constructor() {
-    super('anonymous logon refused');
-    this.name = 'AnonymousLogonError';
+    super(
+      'anonymous logon refused',
+      'anonymous logon is not accepted',
+      'The client authenticated without a user (anonymous ticket). Set options.allowAnonymous to accept it.',
+    );
   }
 }
 
 /** The client logged on as the guest account (NTLM with an unknown user mapped to Guest) and `allowGuest` is off. */
-export class GuestLogonError extends Error implements AuthFailure {
+export class GuestLogonError extends ClientRefusal {
   readonly code = 'ERR_SSPI_GUEST_REFUSED';
-  readonly publicReason = 'guest logon is not accepted';
-  readonly hint =
-    'The logon was mapped to the guest account, usually NTLM with a user the domain does not know while the ' +
-    'Guest account is enabled. Disable Guest on the server, or set options.allowGuest to accept it.';
 
   constructor() {
-    super('guest logon refused');
-    this.name = 'GuestLogonError';
+    super(
+      'guest logon refused',
+      'guest logon is not accepted',
+      'The logon was mapped to the guest account, usually NTLM with a user the domain does not know while the ' +
+        'Guest account is enabled. Disable Guest on the server, or set options.allowGuest to accept it.',
+    );
   }
 }
 
 /** This connection already saw `maxFailuresPerConnection` refused attempts; it is answered 403 and closed. */
-export class TooManyFailuresError extends Error implements AuthFailure {
+export class TooManyFailuresError extends ClientRefusal {
   readonly code = 'ERR_SSPI_TOO_MANY_FAILURES';
-  readonly publicReason = 'too many failed authentication attempts on this connection';
-  readonly hint: string;
   readonly limit: number;
 
   constructor(limit: number) {
-    super(`${limit} authentication attempts failed on this connection; closing it`);
-    this.name = 'TooManyFailuresError';
-    this.limit = limit;
-    this.hint =
+    super(
+      `${limit} authentication attempts failed on this connection; closing it`,
+      'too many failed authentication attempts on this connection',
       'A client kept sending refused tokens on one keep-alive connection (a retry loop, a wrong password saved in ' +
-      'the browser, or a scan). It may reconnect and try again; options.maxFailuresPerConnection sets the limit.';
+        'the browser, or a scan). It may reconnect and try again; options.maxFailuresPerConnection sets the limit.',
+    );
+    this.limit = limit;
   }
 }
 
@@ -163,71 +174,53 @@ export class TooManyFailuresError extends Error implements AuthFailure {
 export type HandshakeLimit = 'maxPendingHandshakes' | 'maxPendingHandshakesPerAddress';
 
 /** Too many handshakes are waiting for a next leg; answered 503 (server-wide) or 429 (one address). */
-export class PendingHandshakeLimitError extends Error implements AuthFailure {
+export class PendingHandshakeLimitError extends ClientRefusal {
   readonly code = 'ERR_SSPI_TOO_MANY_HANDSHAKES';
-  readonly publicReason: string;
-  readonly hint: string;
   readonly limit: HandshakeLimit;
   readonly max: number;
 
   constructor(limit: HandshakeLimit, max: number) {
-    super(`options.${limit} (${max}) pending handshakes reached`);
-    this.name = 'PendingHandshakeLimitError';
+    const perAddress = limit === 'maxPendingHandshakesPerAddress';
+    super(
+      `options.${limit} (${max}) pending handshakes reached`,
+      perAddress
+        ? 'too many authentication handshakes in progress from your address; retry shortly'
+        : 'too many authentication handshakes in progress; retry shortly',
+      perAddress
+        ? 'One client address holds many half-done handshakes (a misbehaving client, a scan, or many users behind ' +
+            'one NAT or proxy). Behind a reverse proxy, set options.trustProxy so the real client address counts; ' +
+            'otherwise raise options.maxPendingHandshakesPerAddress.'
+        : 'Handshakes are started faster than clients finish them (a storm, or clients that never send the next ' +
+            'leg). Each holds a native context until options.handshakeTimeoutMs; raise options.maxPendingHandshakes ' +
+            'only if memory allows.',
+    );
     this.limit = limit;
     this.max = max;
-    const perAddress = limit === 'maxPendingHandshakesPerAddress';
-    this.publicReason = perAddress
-      ? 'too many authentication handshakes in progress from your address; retry shortly'
-      : 'too many authentication handshakes in progress; retry shortly';
-    this.hint = perAddress
-      ? 'One client address holds many half-done handshakes (a misbehaving client, a scan, or many users behind ' +
-        'one NAT or proxy). Behind a reverse proxy, set options.trustProxy so the real client address counts; ' +
-        'otherwise raise options.maxPendingHandshakesPerAddress.'
-      : 'Handshakes are started faster than clients finish them (a storm, or clients that never send the next ' +
-        'leg). Each holds a native context until options.handshakeTimeoutMs; raise options.maxPendingHandshakes ' +
-        'only if memory allows.';
   }
 }
 
 /** The request came over HTTP/2, which cannot carry connection-bound authentication. */
-export class Http2NotSupportedError extends Error implements AuthFailure {
+export class Http2NotSupportedError extends ClientRefusal {
   readonly code = 'ERR_SSPI_HTTP2_NOT_SUPPORTED';
-  readonly publicReason = 'Windows authentication needs HTTP/1.1';
-  readonly hint =
-    'Negotiate/NTLM authenticate a TCP connection, and HTTP/2 multiplexes many requests over one. The stream was ' +
-    'reset with HTTP_1_1_REQUIRED, so browsers retry over HTTP/1.1; serve the authenticated routes over HTTP/1.1 ' +
-    '(allowHTTP1, or ALPN without h2) to save that round trip.';
 
   constructor() {
-    super('Negotiate authentication over HTTP/2 refused with HTTP_1_1_REQUIRED');
-    this.name = 'Http2NotSupportedError';
+    super(
+      'Negotiate authentication over HTTP/2 refused with HTTP_1_1_REQUIRED',
+      'Windows authentication needs HTTP/1.1',
+      'Negotiate/NTLM authenticate a TCP connection, and HTTP/2 multiplexes many requests over one. The stream was ' +
+        'reset with HTTP_1_1_REQUIRED, so browsers retry over HTTP/1.1; serve the authenticated routes over HTTP/1.1 ' +
+        '(allowHTTP1, or ALPN without h2) to save that round trip.',
+    );
   }
 }
 
 /**
- * Codes of sspi-native errors that mean the server, not the client, is broken: they go to `this.error()` (500)
- * rather than a 401, so a misconfigured server never looks like a wrong password.
- */
-const INFRASTRUCTURE_CODES: ReadonlySet<string> = new Set([
-  'ERR_SSPI_NATIVE_LOAD',
-  'ERR_SSPI_LIBRARY_MISSING',
-  'ERR_SSPI_NO_CREDENTIALS',
-  'ERR_SSPI_CONTEXT_STATE',
-  // The server's security package cannot do what the login needs (e.g. Wine's missing NAMES query).
-  'ERR_SSPI_UNSUPPORTED',
-]);
-
-/**
- * True for an sspi-native `SspiError` (or one of ours) that a client caused. Checked by shape rather than
- * `instanceof`, so two installed copies of sspi-native still classify the same way.
+ * True for a failure the client caused, which earns it a 401 rather than a 500: sspi-native decides that with the
+ * phase and the token in view and says so in `fault`. Checked by shape rather than `instanceof`, so two installed
+ * copies of sspi-native still classify the same way.
  */
 export function isClientAuthFailure(err: unknown): err is AuthFailure {
   if (!(err instanceof Error)) return false;
-  const { code, publicReason } = err as Partial<AuthFailure>;
-  return (
-    typeof code === 'string' &&
-    code.startsWith('ERR_SSPI_') &&
-    typeof publicReason === 'string' &&
-    !INFRASTRUCTURE_CODES.has(code)
-  );
+  const { code, publicReason, fault } = err as Partial<AuthFailure> & { fault?: unknown };
+  return typeof code === 'string' && typeof publicReason === 'string' && fault === 'peer';
 }

@@ -1,9 +1,10 @@
-export { SspiStrategy, SspiStrategy as Strategy } from './strategy';
+export { SspiStrategy, SspiStrategy as Strategy } from './passport/strategy';
+export type { SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './passport/verify-functions';
 export type {
   SspiStrategyOptions,
   SspiStrategyOptionsBase,
   SspiStrategyOptionsWithRequest,
-} from './options';
+} from './options/resolve-options';
 export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_FAILURES_PER_CONNECTION,
@@ -12,29 +13,15 @@ export {
   DEFAULT_MAX_TOKEN_BYTES,
   DEFAULT_NAME,
   DEFAULT_PACKAGES,
-} from './options';
-export type { SspiInfo, SspiUser } from './user';
-export type {
-  SspiVerifyCallback,
-  SspiVerifyFunction,
-  SspiVerifyFunctionWithRequest,
-  SspiVerifyResult,
-} from './verify';
-export type { SspiLogger, LogFields } from './logger';
-export type { ServerContextFactory, ServerContextLike } from './server-context';
-export type { AuthScheme } from './header-codec';
-export type { TrustFunction, TrustProxy } from './client-address';
-export {
-  describeToken,
-  type KerberosMessageName,
-  type TokenDescription,
-  type TokenLeg,
-  type TokenMechanism,
-  type TokenMessageType,
-} from './token-kind';
-export type { MechType, NegState } from './spnego-token';
-export type { MechanismName } from './mechanism-oids';
-export type { NtlmMessageName } from './ntlm-message';
+} from './options/resolve-options';
+export { optionsFromEnvironment } from './options/environment';
+export { hasNegotiateCredentials } from './http/request-facts';
+export type { SspiInfo, SspiUser } from './core/user';
+export type { SspiVerifyCallback, SspiVerifyResult } from './core/verify';
+export { explainError, type SspiLogger, type LogFields } from './logger';
+export type { ServerContextFactory, ServerContextLike } from './core/server-contexts';
+export type { AuthScheme } from './core/authorization';
+export type { TrustFunction, TrustProxy } from './http/client-address';
 export {
   AnonymousLogonError,
   GuestLogonError,
@@ -50,6 +37,6 @@ export {
   type MalformedAuthorizationReason,
 } from './errors';
 
-// One import for applications: sspi-native's error classes (for instanceof in error handlers), its types, and
-// acquireCredentials() for sharing credentials through options.credentials.
+// One import for applications: sspi-native's error classes (for instanceof in error handlers), its types, the
+// token parser (describeToken) and acquireCredentials() for sharing credentials through options.credentials.
 export * from 'sspi-native';

@@ -29,7 +29,7 @@ export function createDebuglogLogger(section = 'passport-sspi'): SspiLogger {
       log('%s%s', message, formatFields(fields));
     },
     warn(message, error, fields) {
-      log('%s%s%s', message, formatFields(fields), formatError(error));
+      log('%s%s%s', message, formatFields(fields), error === undefined ? '' : ` error=${explainError(error)}`);
     },
   };
 }
@@ -42,10 +42,14 @@ function formatFields(fields: LogFields | undefined): string {
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
-function formatError(error: unknown): string {
-  if (!(error instanceof Error)) return error === undefined ? '' : ` error=${String(error)}`;
+/**
+ * An error as an operator wants to read it: name, message and code on one line, then sspi-native's hint (the
+ * likely cause and fix), and no stack. For logs and for start-up failures: `console.error(explainError(err))`.
+ */
+export function explainError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
   const { code, hint } = error as { code?: unknown; hint?: unknown };
-  let text = ` error=${error.name}: ${error.message}`;
+  let text = `${error.name}: ${error.message}`;
   if (typeof code === 'string') text += ` code=${code}`;
   if (typeof hint === 'string') text += `\n  hint: ${hint}`;
   return text;

@@ -1,7 +1,7 @@
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import request from 'supertest';
-import { announceNtlmWithNegotiate, withNtlmAfterNegotiate } from '../src/challenge-schemes';
-import { SspiStrategy } from '../src/strategy';
+import { completeChallenge, withSchemesAfterFirst } from '../src/passport/challenge-completion';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts } from './support/fake-contexts';
 import { createApp, rawRequest, startServer } from './support/http';
 import { RecordingLogger } from './support/recording-logger';
@@ -113,7 +113,7 @@ describe('the challenge when packages allow NTLM', () => {
   });
 });
 
-describe('withNtlmAfterNegotiate', () => {
+describe('withSchemesAfterFirst', () => {
   it.each<[string | string[], string | string[]]>([
     ['Negotiate', ['Negotiate', 'NTLM']],
     [['Basic realm="x"', 'Negotiate'], ['Basic realm="x"', 'Negotiate', 'NTLM']],
@@ -122,10 +122,10 @@ describe('withNtlmAfterNegotiate', () => {
     ['Negotiate oQcwBaADCgEA', 'Negotiate oQcwBaADCgEA'],
     [['Basic realm="x"'], ['Basic realm="x"']],
   ])('%j -> %j', (value, expected) => {
-    expect(withNtlmAfterNegotiate(value)).toEqual(expected);
+    expect(withSchemesAfterFirst(value, 'Negotiate', ['NTLM'])).toEqual(expected);
   });
 
-  it('unwraps itself after the first WWW-Authenticate and on finish', () => {
+  it('unwraps itself after the first WWW-Authenticate, adding the answer\'s Content-Type there, and on finish', () => {
     const set: Array<[string, unknown]> = [];
     const listeners: Record<string, () => void> = {};
     const proto = {
@@ -137,19 +137,24 @@ describe('withNtlmAfterNegotiate', () => {
     const res = Object.assign(Object.create(proto), {
       once: (event: string, fn: () => void) => (listeners[event] = fn),
     });
-    announceNtlmWithNegotiate(res);
+    completeChallenge(res, ['Negotiate', 'NTLM']);
     res.setHeader('X-Other', 'a');
     res.setHeader('WWW-Authenticate', ['Negotiate']);
     res.setHeader('WWW-Authenticate', ['Negotiate']);
     expect(set).toEqual([
       ['X-Other', 'a'],
+      ['Content-Type', 'text/plain; charset=utf-8'],
       ['WWW-Authenticate', ['Negotiate', 'NTLM']],
       ['WWW-Authenticate', ['Negotiate']],
     ]);
-    expect(Object.prototype.hasOwnProperty.call(res, 'setHeader')).toBe(false);
+    expect(res.setHeader).toBe(proto.setHeader);
 
-    announceNtlmWithNegotiate(res);
+    const again = Object.assign(Object.create(proto), {
+      once: (event: string, fn: () => void) => (listeners[event] = fn),
+    });
+    completeChallenge(again, ['Negotiate', 'NTLM']);
+    expect(again.setHeader).not.toBe(proto.setHeader);
     listeners['finish']!();
-    expect(Object.prototype.hasOwnProperty.call(res, 'setHeader')).toBe(false);
+    expect(again.setHeader).toBe(proto.setHeader);
   });
 });

@@ -3,9 +3,9 @@
  * (maxFailuresPerConnection), pending handshakes per client address (maxPendingHandshakesPerAddress, trustProxy),
  * and how the last handshake ended (to explain a continuation that finds none). Fake contexts; real sockets.
  */
-import { SspiStrategy } from '../src/strategy';
-import type { SspiStrategyOptions } from '../src/options';
-import { negTokenInit, negTokenResp, ntlmAuthenticate, ntlmNegotiate, OIDS } from './support/der-builder';
+import { SspiStrategy } from '../src/passport/strategy';
+import type { SspiStrategyOptions } from '../src/options/resolve-options';
+import { negTokenInit, negTokenResp, ntlmAuthenticate, ntlmNegotiate, OIDS } from '../../sspi-native/test/helpers/der-builder';
 import { FakeContexts, continueWith, doneWith, throwing } from './support/fake-contexts';
 import { createApp, startServer, type RunningServer } from './support/http';
 import { InvalidTokenError } from './support/native-errors';
@@ -95,7 +95,7 @@ describe('persistAuthentication', () => {
     await start({ persistAuthentication: true });
     const browser = await connect();
     await browser.request(auth(negotiate(spnegoInit())));
-    fakes.reset([throwing(new InvalidTokenError('bad'))]);
+    fakes.reset([throwing(new InvalidTokenError('bad', { fault: 'peer' }))]);
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(401);
     const after = await browser.request([]);
     expect(after.status).toBe(401);
@@ -204,7 +204,7 @@ describe('maxPendingHandshakesPerAddress and trustProxy', () => {
 });
 
 describe('maxFailuresPerConnection', () => {
-  beforeEach(() => fakes.reset([throwing(new InvalidTokenError('bad'))]));
+  beforeEach(() => fakes.reset([throwing(new InvalidTokenError('bad', { fault: 'peer' }))]));
 
   it('answers 403 without a challenge and closes the connection once it has used up its attempts', async () => {
     await start({ maxFailuresPerConnection: 2 });
@@ -245,7 +245,7 @@ describe('maxFailuresPerConnection', () => {
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(401);
     fakes.reset([doneWith()]);
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(200);
-    fakes.reset([throwing(new InvalidTokenError('bad'))]);
+    fakes.reset([throwing(new InvalidTokenError('bad', { fault: 'peer' }))]);
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(401);
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(401);
     expect((await browser.request(auth(negotiate(spnegoInit())))).status).toBe(403);

@@ -1,4 +1,4 @@
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts, continueWith, doneWith } from './support/fake-contexts';
 import { KeepAliveClient, createApp, startServer, type RunningServer } from './support/http';
 import { RecordingLogger } from './support/recording-logger';

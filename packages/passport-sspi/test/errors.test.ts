@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts, continueWith, doneWith, throwing } from './support/fake-contexts';
 import { KeepAliveClient, createApp, rawRequest, startServer, type RunningServer } from './support/http';
 import {
@@ -47,6 +47,8 @@ const nativeDetails = {
   minorStatus: 0x96c73a25,
   nativeMessage: 'Ticket not yet valid for bob@EXAMPLE.TEST',
   hint: 'sync the clocks',
+  // What sspi-native's fromNative() decides for a failed accept the client caused.
+  fault: 'peer' as const,
 };
 
 describe('a token the native layer refuses', () => {
@@ -77,7 +79,7 @@ describe('a token the native layer refuses', () => {
   });
 
   it('disposes the pending context when the second leg fails', async () => {
-    fakes.reset([continueWith(serverToken('leg1')), throwing(new InvalidTokenError('truncated'))]);
+    fakes.reset([continueWith(serverToken('leg1')), throwing(new InvalidTokenError('truncated', { fault: 'peer' }))]);
     const browser = new KeepAliveClient(server.port);
     try {
       expect((await browser.get('/me', { Authorization: negotiate(spnegoInit()) })).status).toBe(401);
@@ -99,6 +101,8 @@ describe('server-side trouble goes to passport as an error (500), never a 401', 
     ['credentials cannot be acquired', () => (fakes.factoryError = new NoCredentialsError('no keytab')), 'ERR_SSPI_NO_CREDENTIALS'],
     ['the addon is missing', () => fakes.reset([throwing(new NativeLoadError('no binary'))]), 'ERR_SSPI_NATIVE_LOAD'],
     ['a plain bug in the native step', () => fakes.reset([throwing(new Error('boom'))]), undefined],
+    // The class alone does not decide: sspi-native blamed this host (with the token in view).
+    ['a failure sspi-native says is this host\'s', () => fakes.reset([throwing(new WrongPrincipalError('keytab gone', { fault: 'local' }))]), 'ERR_SSPI_WRONG_PRINCIPAL'],
     ['a context that wants another leg but gives no token', () => fakes.reset([{ kind: 'continue', token: Buffer.alloc(0) }]), undefined],
   ])('%s', async (_case, arrange, code) => {
     arrange();

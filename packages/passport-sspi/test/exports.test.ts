@@ -5,7 +5,7 @@ jest.mock('sspi-native', () => ({ SspiError: mockSspiError, acquireCredentials: 
 
 import * as api from '../src/index';
 import { MalformedAuthorizationError } from '../src/errors';
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 
 describe('passport-sspi exports', () => {
   it('exports the strategy under its name and as Strategy (passport convention)', () => {
@@ -32,7 +32,9 @@ describe('passport-sspi exports', () => {
         'NtlmNotAllowedError',
         'PendingHandshakeLimitError',
         'TooManyFailuresError',
-        'describeToken',
+        'explainError',
+        'hasNegotiateCredentials',
+        'optionsFromEnvironment',
         'SspiError',
         'SspiStrategy',
         'Strategy',

@@ -1,4 +1,4 @@
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts, throwing } from './support/fake-contexts';
 import { KeepAliveClient, createApp, startServer, type RunningServer } from './support/http';
 import { InvalidTokenError } from './support/native-errors';
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 it('answers 400 or 401 to 400 random Authorization headers on one connection, and leaks no context', async () => {
   // Garbage that still parses is refused by the "native layer", as a real one would.
-  fakes.reset([throwing(new InvalidTokenError('garbage'))]);
+  fakes.reset([throwing(new InvalidTokenError('garbage', { fault: 'peer' }))]);
   const next = random(20251124);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));

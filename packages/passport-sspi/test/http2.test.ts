@@ -9,7 +9,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import passport from 'passport';
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts } from './support/fake-contexts';
 import { RecordingLogger } from './support/recording-logger';
 import { negotiate, spnegoInit } from './support/tokens';

@@ -1,5 +1,5 @@
-import { DEFAULT_PACKAGES, resolveOptions } from '../src/options';
-import { SspiStrategy } from '../src/strategy';
+import { DEFAULT_PACKAGES, resolveOptions } from '../src/options/resolve-options';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts } from './support/fake-contexts';
 
 const fakes = new FakeContexts();
@@ -23,8 +23,8 @@ describe('resolveOptions', () => {
       maxTokenBytes: 65_536,
       mutualAuth: true,
       allowAnonymous: false,
-      contextFactory: fakes.factory,
     });
+    expect(resolved.contexts.create).toBe(fakes.factory);
     expect(typeof resolved.logger.debug).toBe('function');
     expect(typeof resolved.logger.warn).toBe('function');
   });
@@ -72,10 +72,12 @@ describe('resolveOptions', () => {
     ['name not a string', { name: 42 }, TypeError, 'options.name must be a non-empty string; got 42'],
     ['keytab blank', { keytab: '  ' }, RangeError, "options.keytab must be a non-empty string; got '  '"],
     ['principal not a string', { principal: ['HTTP/x'] }, TypeError, "options.principal must be a non-empty string; got [ 'HTTP/x' ]"],
-    ['packages empty', { packages: [] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got []"],
-    ['packages unknown', { packages: ['Negotiate', 'Digest'] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got [ 'Negotiate', 'Digest' ]"],
-    ['packages a string', { packages: 'Kerberos' }, TypeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM'; got 'Kerberos'"],
-    ['packages repeated', { packages: ['Kerberos', 'Kerberos'] }, RangeError, "options.packages must be a non-empty array of 'Negotiate', 'Kerberos', 'NTLM', each at most once; got [ 'Kerberos', 'Kerberos' ]"],
+    // sspi-native's checks, the same acquireCredentials() applies: one rule, one message.
+    ['packages empty', { packages: [] }, RangeError, 'options.packages must list at least one package'],
+    ['packages unknown', { packages: ['Negotiate', 'Digest'] }, RangeError, "options.packages contains 'Digest'; allowed: Negotiate, Kerberos, NTLM"],
+    ['packages a string', { packages: 'Kerberos' }, TypeError, "options.packages must be an array, got 'Kerberos'"],
+    ['packages repeated', { packages: ['Kerberos', 'Kerberos'] }, RangeError, "options.packages lists 'Kerberos' twice"],
+    ['packages Negotiate alone', { packages: ['Negotiate'] }, RangeError, "options.packages: 'Negotiate' needs 'Kerberos' and/or 'NTLM'"],
     ['logger without warn', { logger: { debug() {} } }, TypeError, 'options.logger must be an object with debug() and warn() methods (console fits); got { debug: [Function: debug] }'],
     ['contextFactory not a function', { contextFactory: {} }, TypeError, 'options.contextFactory must be a function; got {}'],
   ];

@@ -1,8 +1,15 @@
-import { isBodylessWrite } from '../src/bodyless-write';
-import { clientAddressOf, compileTrustProxy } from '../src/client-address';
-import { isHttp2, refuseHttp2 } from '../src/http2-refusal';
+import { Http2NotSupportedError } from '../src/errors';
+import { answerFor } from '../src/http/answer';
+import { clientAddressOf, compileTrustProxy } from '../src/http/client-address';
+import { protocolRequestOf } from '../src/http/request-facts';
+import { writeAnswer } from '../src/http/write-answer';
 
-describe('isBodylessWrite', () => {
+const socket = { remoteAddress: '127.0.0.1', once: () => undefined, off: () => undefined, destroyed: false };
+const facts = (shape: { method: string; headers: Record<string, string>; httpVersionMajor?: number; httpVersion?: string }) =>
+  protocolRequestOf({ socket, ...shape } as never, compileTrustProxy(false));
+const http2Refusal = answerFor({ kind: 'http2-refused', error: new Http2NotSupportedError() });
+
+describe('a bodyless write', () => {
   it.each([
     ['POST', { 'content-length': '0' }, true],
     ['put', { 'content-length': '0' }, true],
@@ -13,27 +20,30 @@ describe('isBodylessWrite', () => {
     ['POST', { 'content-length': '0', 'transfer-encoding': 'chunked' }, false],
     ['GET', { 'content-length': '0' }, false],
   ])('%s %j -> %s', (method, headers, expected) => {
-    expect(isBodylessWrite({ method, headers })).toBe(expected);
+    expect(facts({ method, headers }).bodylessWrite).toBe(expected);
   });
 });
 
-describe('refuseHttp2', () => {
+describe('the HTTP/2 refusal', () => {
   it('resets the stream with HTTP_1_1_REQUIRED (0xd) when there is one', () => {
     const close = jest.fn();
-    refuseHttp2({ httpVersionMajor: 2, stream: { close } }, undefined);
+    const res = { statusCode: 200, setHeader: jest.fn(), end: jest.fn() };
+    writeAnswer(res, http2Refusal, { stream: { close } });
     expect(close).toHaveBeenCalledWith(0xd);
+    expect(res.end).not.toHaveBeenCalled();
   });
 
   it('answers 505 with a reason when a framework hides the stream', () => {
     const res = { statusCode: 200, headersSent: false, setHeader: jest.fn(), end: jest.fn() };
-    refuseHttp2({ httpVersionMajor: 2 }, res as never);
+    writeAnswer(res, http2Refusal, {});
     expect(res.statusCode).toBe(505);
     expect(res.end).toHaveBeenCalledWith(expect.stringContaining('ERR_SSPI_HTTP2_NOT_SUPPORTED'));
   });
 
-  it('recognises HTTP/2 by the request version only', () => {
-    expect(isHttp2({ httpVersionMajor: 2 })).toBe(true);
-    expect(isHttp2({ httpVersionMajor: 1 })).toBe(false);
+  it('recognises HTTP/2 by the request version, also as the version string a wrapped request keeps', () => {
+    expect(facts({ method: 'GET', headers: {}, httpVersionMajor: 2 }).httpVersionMajor).toBe(2);
+    expect(facts({ method: 'GET', headers: {}, httpVersion: '2.0' }).httpVersionMajor).toBe(2);
+    expect(facts({ method: 'GET', headers: {}, httpVersionMajor: 1 }).httpVersionMajor).toBe(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { HandshakeStore, type HandshakeSocket } from '../src/handshake-store';
-import { SspiStrategy } from '../src/strategy';
+import { ConnectionStates } from '../src/core/connection-state';
+import type { Connection } from '../src/core/protocol-request';
+import { SspiStrategy } from '../src/passport/strategy';
 import { FakeContexts, continueWith, doneWith, type FakeContext } from './support/fake-contexts';
 import { KeepAliveClient, createApp, startServer, type RunningServer } from './support/http';
 import { RecordingLogger } from './support/recording-logger';
@@ -21,19 +22,19 @@ class FakeSocket extends EventEmitter {
     this.emit('close');
   }
 }
-const asSocket = (s: FakeSocket) => s as unknown as HandshakeSocket;
+const asSocket = (s: FakeSocket) => s as unknown as Connection;
 
 async function newContext(): Promise<FakeContext> {
   return (await fakes.factory()) as FakeContext;
 }
 
-describe('HandshakeStore', () => {
-  let store: HandshakeStore;
+describe('ConnectionStates: pending handshakes', () => {
+  let store: ConnectionStates;
 
   beforeEach(() => {
     jest.useFakeTimers();
     fakes.reset([continueWith(serverToken('x'))]);
-    store = new HandshakeStore(1000, new RecordingLogger());
+    store = new ConnectionStates({ handshakeTimeoutMs: 1000, maxFailuresPerConnection: 5 }, new RecordingLogger());
   });
 
   afterEach(() => {
@@ -43,14 +44,14 @@ describe('HandshakeStore', () => {
   it('disposes a pending handshake when its TTL runs out, not before', async () => {
     const socket = new FakeSocket();
     const context = await newContext();
-    expect(store.keep(asSocket(socket), { context, scheme: 'Negotiate' })).toBe(true);
-    expect(store.size).toBe(1);
+    expect(store.park(asSocket(socket), { context, scheme: 'Negotiate', address: '127.0.0.1' })).toBe(true);
+    expect(store.pendingHandshakes).toBe(1);
 
     jest.advanceTimersByTime(999);
     expect(context.disposed).toBe(false);
     jest.advanceTimersByTime(1);
     expect(context.disposed).toBe(true);
-    expect(store.size).toBe(0);
+    expect(store.pendingHandshakes).toBe(0);
     expect(socket.listenerCount('close')).toBe(0);
     expect(store.take(asSocket(socket))).toBeUndefined();
   });
@@ -65,7 +66,7 @@ describe('HandshakeStore', () => {
     }) as typeof setTimeout);
     try {
       const socket = new FakeSocket();
-      store.keep(asSocket(socket), { context: await newContext(), scheme: 'Negotiate' });
+      store.park(asSocket(socket), { context: await newContext(), scheme: 'Negotiate', address: '127.0.0.1' });
       expect(timers).toHaveLength(1);
       expect(timers[0]!.hasRef()).toBe(false);
       store.discard(asSocket(socket), 'test over');
@@ -77,21 +78,21 @@ describe('HandshakeStore', () => {
   it('disposes a pending handshake when its socket closes', async () => {
     const socket = new FakeSocket();
     const context = await newContext();
-    store.keep(asSocket(socket), { context, scheme: 'Negotiate' });
+    store.park(asSocket(socket), { context, scheme: 'Negotiate', address: '127.0.0.1' });
     socket.close();
     expect(context.disposed).toBe(true);
-    expect(store.size).toBe(0);
+    expect(store.pendingHandshakes).toBe(0);
   });
 
   it('disposes the old handshake when a new one is kept on the same socket', async () => {
     const socket = new FakeSocket();
     const first = await newContext();
     const second = await newContext();
-    store.keep(asSocket(socket), { context: first, scheme: 'Negotiate' });
-    store.keep(asSocket(socket), { context: second, scheme: 'Negotiate' });
+    store.park(asSocket(socket), { context: first, scheme: 'Negotiate', address: '127.0.0.1' });
+    store.park(asSocket(socket), { context: second, scheme: 'Negotiate', address: '127.0.0.1' });
     expect(first.disposed).toBe(true);
     expect(second.disposed).toBe(false);
-    expect(store.size).toBe(1);
+    expect(store.pendingHandshakes).toBe(1);
     expect(socket.listenerCount('close')).toBe(1);
     store.discard(asSocket(socket), 'test over');
     expect(second.disposed).toBe(true);
@@ -100,10 +101,10 @@ describe('HandshakeStore', () => {
   it('hands the context over on take(): not disposed, timer and close listener gone', async () => {
     const socket = new FakeSocket();
     const context = await newContext();
-    store.keep(asSocket(socket), { context, scheme: 'NTLM' });
+    store.park(asSocket(socket), { context, scheme: 'NTLM', address: '127.0.0.1' });
     const taken = store.take(asSocket(socket));
-    expect(taken).toEqual({ context, scheme: 'NTLM' });
-    expect(store.size).toBe(0);
+    expect(taken).toEqual({ context, scheme: 'NTLM', address: '127.0.0.1' });
+    expect(store.pendingHandshakes).toBe(0);
     expect(socket.listenerCount('close')).toBe(0);
     jest.advanceTimersByTime(5000);
     socket.close();
@@ -115,9 +116,9 @@ describe('HandshakeStore', () => {
     const socket = new FakeSocket();
     socket.destroyed = true;
     const context = await newContext();
-    expect(store.keep(asSocket(socket), { context, scheme: 'Negotiate' })).toBe(false);
+    expect(store.park(asSocket(socket), { context, scheme: 'Negotiate', address: '127.0.0.1' })).toBe(false);
     expect(context.disposed).toBe(true);
-    expect(store.size).toBe(0);
+    expect(store.pendingHandshakes).toBe(0);
   });
 
   it('keeps handshakes of different sockets apart', async () => {
@@ -125,8 +126,8 @@ describe('HandshakeStore', () => {
     const b = new FakeSocket();
     const ca = await newContext();
     const cb = await newContext();
-    store.keep(asSocket(a), { context: ca, scheme: 'Negotiate' });
-    store.keep(asSocket(b), { context: cb, scheme: 'Negotiate' });
+    store.park(asSocket(a), { context: ca, scheme: 'Negotiate', address: '127.0.0.1' });
+    store.park(asSocket(b), { context: cb, scheme: 'Negotiate', address: '127.0.0.1' });
     a.close();
     expect(ca.disposed).toBe(true);
     expect(cb.disposed).toBe(false);
@@ -136,7 +137,7 @@ describe('HandshakeStore', () => {
 
   it('survives a context whose dispose() throws, and logs it', async () => {
     const logger = new RecordingLogger();
-    const noisy = new HandshakeStore(1000, logger);
+    const noisy = new ConnectionStates({ handshakeTimeoutMs: 1000, maxFailuresPerConnection: 5 }, logger);
     const socket = new FakeSocket();
     const context = await newContext();
     const failure = new Error('dispose failed');
@@ -145,7 +146,7 @@ describe('HandshakeStore', () => {
       realDispose();
       throw failure;
     };
-    noisy.keep(asSocket(socket), { context, scheme: 'Negotiate' });
+    noisy.park(asSocket(socket), { context, scheme: 'Negotiate', address: '127.0.0.1' });
     expect(() => jest.advanceTimersByTime(1000)).not.toThrow();
     expect(logger.warnings().map((w) => w.error)).toEqual([failure]);
   });

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { SspiStrategy } from '../src/strategy';
+import { SspiStrategy } from '../src/passport/strategy';
 import { ALICE, FakeContexts, doneWith } from './support/fake-contexts';
 import { createApp } from './support/http';
 import { RecordingLogger } from './support/recording-logger';

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import request from 'supertest';
-import type { SspiUser } from '../src/user';
-import { SspiStrategy } from '../src/strategy';
-import type { SspiVerifyCallback } from '../src/verify';
+import type { SspiUser } from '../src/core/user';
+import { SspiStrategy } from '../src/passport/strategy';
+import type { SspiVerifyCallback } from '../src/core/verify';
 import { FakeContexts, doneWith } from './support/fake-contexts';
 import { createApp } from './support/http';
 import { RecordingLogger } from './support/recording-logger';

@@ -1,5 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import { MalformedAuthorizationError } from './errors';
+import { MalformedAuthorizationError } from '../errors';
+
+/**
+ * The `Authorization` header of RFC 4559 and MS-NTHT, read strictly: which of ours it is, and the token it carries.
+ */
 
 /** HTTP authentication schemes this strategy speaks. `NTLM` is the raw NTLM scheme some clients use. */
 export type AuthScheme = 'Negotiate' | 'NTLM';
@@ -24,21 +27,16 @@ const SCHEMES: ReadonlyMap<string, AuthScheme> = new Map([
 
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/**
- * Every `Authorization` value the client sent. Node keeps only the first of duplicated `Authorization` headers in
- * `req.headers`, so duplicates are counted from `rawHeaders`.
- */
-export function authorizationValues(req: Pick<IncomingMessage, 'headers'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>): string[] {
-  const raw = req.rawHeaders;
-  if (Array.isArray(raw)) {
-    const values: string[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      if (raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
-    }
-    return values;
+/** {@link parseAuthorization}'s answer, with a malformed header as a value rather than a throw. */
+export type AuthorizationReading = ParsedAuthorization | { readonly kind: 'malformed'; readonly error: MalformedAuthorizationError };
+
+export function readAuthorization(values: readonly string[], maxTokenBytes: number): AuthorizationReading {
+  try {
+    return parseAuthorization(values, maxTokenBytes);
+  } catch (error) {
+    if (!(error instanceof MalformedAuthorizationError)) throw error;
+    return { kind: 'malformed', error };
   }
-  const single = req.headers.authorization;
-  return typeof single === 'string' ? [single] : [];
 }
 
 /**
@@ -104,9 +102,4 @@ function schemeOf(value: string): AuthScheme | undefined {
 function firstWord(value: string): string {
   const end = value.search(/[ \t]/);
   return end === -1 ? value : value.slice(0, end);
-}
-
-/** A `WWW-Authenticate` value: the bare scheme to start a handshake, or the scheme and our next token. */
-export function challenge(scheme: AuthScheme, token?: Buffer): string {
-  return token && token.length > 0 ? `${scheme} ${token.toString('base64')}` : scheme;
 }

@@ -1,217 +1,204 @@
-import type { Request } from 'express';
-import { isBodylessWrite } from './bodyless-write';
-import { announceNtlmWithNegotiate } from './challenge-schemes';
-import { clientAddressOf } from './client-address';
-import { Http2NotSupportedError, MalformedAuthorizationError, TooManyFailuresError } from './errors';
-import { exchangeToken } from './exchange-token';
-import type { FailureTracker } from './failure-tracker';
-import type { HandshakeSocket, HandshakeStore } from './handshake-store';
-import { authorizationValues, challenge, parseAuthorization, type ParsedAuthorization } from './header-codec';
-import { isHttp2, refuseHttp2 } from './http2-refusal';
-import { redactToken, type LogFields } from './logger';
-import type { ResolvedOptions } from './options';
-import type { PersistedIdentities } from './persisted-identities';
-import { writeBadRequest, writeConnectionRefused, type DirectResponse } from './responses';
-import { describeToken, startsNtlm } from './token-kind';
+import { describeToken, offeredMechanisms, startsNtlm, type TokenDescription } from 'sspi-native';
+import { Http2NotSupportedError, NtlmNotAllowedError, TooManyFailuresError } from '../errors';
+import { redactToken, type LogFields } from '../logger';
+import type { ResolvedOptions } from '../options/resolve-options';
+import { readAuthorization, type AuthScheme } from './authorization';
+import { ConnectionStates } from './connection-state';
+import type { Outcome } from './outcome';
+import type { ProtocolRequest } from './protocol-request';
+import { exchangeToken } from './token-exchange';
 import { defaultInfo, type SspiUser } from './user';
 import { runVerify, type SspiVerifyCallback } from './verify';
 
-/** The passport actions a strategy ends with: exactly one per request, unless the strategy answered directly. */
-export interface PassportActions {
-  success(user: unknown, info?: unknown): void;
-  fail(challenge: unknown, status: number): void;
-  error(err: Error): void;
-}
+/** Runs the application's verify for one authenticated user; the adapter binds it to its request. */
+export type VerifyCall = (user: SspiUser, done: SspiVerifyCallback) => unknown;
 
-export interface AuthenticateDependencies {
+/**
+ * The protocol, framework-free: the multi-leg `401 WWW-Authenticate: Negotiate|NTLM` handshake per connection,
+ * its limits, and verify. It takes a {@link ProtocolRequest}, returns an {@link Outcome} and writes nothing.
+ * Every native context it creates is parked on the connection or disposed before `authenticate()` settles; the
+ * failure count and the connection's state change in one place, {@link Negotiator.#settle}.
+ */
+export class Negotiator {
   readonly options: ResolvedOptions;
-  readonly handshakes: HandshakeStore;
-  readonly failures: FailureTracker;
-  readonly persisted: PersistedIdentities;
-  readonly callVerify: (req: Request, user: SspiUser, done: SspiVerifyCallback) => unknown;
-}
+  readonly #states: ConnectionStates;
 
-/** Where a client without credentials is sent: `Negotiate`, the scheme browsers use for Kerberos and NTLM alike. */
-const NEGOTIATE = 'Negotiate';
-
-/**
- * One request through the handshake. Never rejects: every failure ends in a response or in `actions.error`, and
- * every native context is either parked on the connection or disposed before this settles.
- */
-export async function authenticateRequest(
-  req: Request,
-  actions: PassportActions,
-  deps: AuthenticateDependencies,
-): Promise<void> {
-  try {
-    await negotiate(req, actions, deps);
-  } catch (error) {
-    actions.error(asError(error));
-  }
-}
-
-async function negotiate(req: Request, actions: PassportActions, deps: AuthenticateDependencies): Promise<void> {
-  const { options, handshakes, failures, persisted } = deps;
-  const { logger } = options;
-  const socket = req.socket as (HandshakeSocket & object) | undefined;
-  // Parsed once, up front: HTTP/2, the challenge and the limits all depend on whether the header is ours.
-  const parsed = parseOrMalformed(req, options.maxTokenBytes);
-
-  if (isHttp2(req) && parsed.kind !== 'other-scheme') {
-    // Checked before anything touches the connection: an HTTP/2 connection is shared by many requests.
-    logger.warn('HTTP/2 request refused with HTTP_1_1_REQUIRED', new Http2NotSupportedError());
-    refuseHttp2(req, (req as { res?: DirectResponse }).res);
-    return;
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.#states = new ConnectionStates(options, options.logger);
   }
 
-  if (parsed.kind === 'none' || parsed.kind === 'other-scheme') {
-    await answerWithoutCredentials(req, actions, deps, parsed);
-    return;
+  /** Handshakes waiting for a client's next token right now (one per connection at most). */
+  get pendingHandshakes(): number {
+    return this.#states.pendingHandshakes;
   }
 
-  const address = clientAddressOf(req, options.trustProxy);
-  if (socket && failures.exhausted(socket)) {
-    refuseUsedUpConnection(req, socket, deps, address);
-    return;
+  /** Acquires the credentials now; rejects with the typed error (and its hint) a sign-in would otherwise hit. */
+  ready(): Promise<void> {
+    return this.options.contexts.ready();
   }
 
-  if (parsed.kind === 'malformed') {
-    const { error } = parsed;
-    if (socket) {
-      handshakes.discard(socket, 'malformed Authorization header');
-      failures.record(socket);
+  /** One request through the protocol. Never rejects: a server fault is the `error` outcome. */
+  async authenticate(request: ProtocolRequest, verify: VerifyCall): Promise<Outcome> {
+    // What the log says about this request; #decide adds the token's description once it has one.
+    const log = { fields: { client: request.clientAddress } as LogFields };
+    let outcome: Outcome;
+    try {
+      outcome = await this.#decide(request, verify, log);
+    } catch (error) {
+      outcome = { kind: 'error', error: asError(error) };
     }
-    logger.debug('malformed Authorization header', { reason: error.reason, client: address });
-    writeBadRequest(responseOf(req), error);
-    return;
+    this.#settle(request.connection, outcome, log.fields);
+    return outcome;
   }
 
-  const description = describeToken(parsed.token);
-  const fields: LogFields = {
-    scheme: parsed.scheme,
-    mechanism: description.mechanism,
-    leg: description.leg,
-    message: description.messageType,
-    problem: description.problem,
-    client: address,
-    token: redactToken(parsed.base64),
-  };
-  logger.debug('token received', fields);
+  async #decide(request: ProtocolRequest, verify: VerifyCall, log: { fields: LogFields }): Promise<Outcome> {
+    const { options } = this;
+    const { connection } = request;
+    // Parsed once, up front: HTTP/2, the challenge and the limits all depend on whether the header is ours.
+    const parsed = readAuthorization(request.authorization, options.maxTokenBytes);
 
-  // Any token starts authentication over: a remembered user no longer speaks for this connection.
-  const wasRemembered = socket ? persisted.forget(socket) : false;
-  if (wasRemembered && isBodylessWrite(req) && startsNtlm(description)) {
-    logger.debug('bodyless write on an authenticated connection: answering with a fresh handshake', fields);
-  }
+    // Before anything touches the connection: an HTTP/2 connection is shared by many requests.
+    if (request.httpVersionMajor === 2 && parsed.kind !== 'other-scheme') {
+      return { kind: 'http2-refused', error: new Http2NotSupportedError() };
+    }
+    if (parsed.kind === 'none' || parsed.kind === 'other-scheme') {
+      // Only without any Authorization header: a Basic or Bearer one is for the other strategies to judge.
+      const remembered = parsed.kind === 'none' && options.persistAuthentication && connection ? this.#states.recall(connection) : undefined;
+      if (remembered) return this.#verified(remembered, verify, { connection, remembered: true });
+      return { kind: 'challenge', schemes: options.allowsNtlm ? ['Negotiate', 'NTLM'] : ['Negotiate'] };
+    }
+    if (connection && this.#states.failuresExhausted(connection)) {
+      return { kind: 'limited', error: new TooManyFailuresError(options.maxFailuresPerConnection) };
+    }
+    if (parsed.kind === 'malformed') return { kind: 'bad-request', error: parsed.error };
 
-  const exchange = await exchangeToken(
-    {
+    const description = describeToken(parsed.token);
+    const fields: LogFields = {
       scheme: parsed.scheme,
-      token: parsed.token,
-      description,
-      socket,
-      address,
-      fields,
-      response: () => responseOf(req),
-    },
-    deps,
-  );
-  if (exchange.kind === 'answered') return;
+      mechanism: description.mechanism,
+      leg: description.leg,
+      message: description.messageType,
+      problem: description.problem,
+      client: request.clientAddress,
+      token: redactToken(parsed.base64),
+    };
+    log.fields = fields;
+    options.logger.debug('token received', fields);
 
-  if (socket) failures.reset(socket);
-  const { finalToken, user } = exchange;
-  await finish(req, actions, deps, user, () => {
-    if (options.mutualAuth && finalToken) {
-      responseOf(req).setHeader('WWW-Authenticate', challenge(parsed.scheme, finalToken));
+    // Any token starts authentication over: a remembered user no longer speaks for this connection.
+    if (connection && this.#states.forget(connection) && request.bodylessWrite && startsNtlm(description)) {
+      options.logger.debug('bodyless write on an authenticated connection: answering with a fresh handshake', fields);
     }
-    if (options.persistAuthentication && socket) persisted.remember(socket, user);
-  });
-}
+    // Kerberos-only mode: NTLM is refused here, by its framing or by an offer without Kerberos, with a reason that
+    // names the usual cause; the native layer would refuse it too, with a vaguer "unsupported mechanism".
+    if (!options.allowsNtlm && (parsed.scheme === 'NTLM' || offersNtlmOnly(description))) {
+      return this.#refused(new NtlmNotAllowedError(), parsed.scheme);
+    }
 
-/**
- * No credentials for us: the remembered user of this connection (`persistAuthentication`, and only without any
- * `Authorization` header), else the challenge, through passport so it merges with the other strategies' (Basic,
- * Bearer...).
- */
-async function answerWithoutCredentials(
-  req: Request,
-  actions: PassportActions,
-  deps: AuthenticateDependencies,
-  parsed: Extract<ParsedAuthorization, { kind: 'none' | 'other-scheme' }>,
-): Promise<void> {
-  const { options, persisted } = deps;
-  const socket = req.socket as object | undefined;
-  const remembered = parsed.kind === 'none' && options.persistAuthentication && socket ? persisted.recall(socket) : undefined;
-  if (remembered) {
-    options.logger.debug('user remembered on this connection; no handshake', { principal: remembered.principal });
-    await finish(req, actions, deps, remembered);
-    return;
-  }
-  options.logger.debug('no Negotiate credentials; challenging', {
-    scheme: parsed.kind === 'other-scheme' ? parsed.scheme : undefined,
-  });
-  // Without req.res (an unusual framework shim) the challenge stays Negotiate alone, which every client accepts.
-  const res = (req as { res?: Parameters<typeof announceNtlmWithNegotiate>[0] }).res;
-  if (options.allowsNtlm && res) announceNtlmWithNegotiate(res);
-  actions.fail(NEGOTIATE, 401);
-}
-
-/** 403 and `Connection: close` for a connection past `maxFailuresPerConnection`; nothing of it is kept. */
-function refuseUsedUpConnection(req: Request, socket: HandshakeSocket & object, deps: AuthenticateDependencies, address: string): void {
-  deps.handshakes.discard(socket, 'too many failures on the connection');
-  deps.persisted.forget(socket);
-  const failure = new TooManyFailuresError(deps.failures.limit);
-  deps.options.logger.warn('connection refused after repeated failures; closing it', failure, { client: address });
-  writeConnectionRefused(responseOf(req), failure);
-}
-
-/**
- * Runs verify on an authenticated user and ends with the matching passport action. `onAccepted` runs just
- * before `success()`: the mutual-auth header must be set before passport lets the route answer.
- */
-async function finish(
-  req: Request,
-  actions: PassportActions,
-  deps: AuthenticateDependencies,
-  user: SspiUser,
-  onAccepted?: () => void,
-): Promise<void> {
-  const outcome = await runVerify((done) => deps.callVerify(req, user, done));
-  switch (outcome.kind) {
-    case 'error':
-      actions.error(asError(outcome.error));
-      return;
-    case 'refused':
-      // Authenticated but not authorised: 403 without a challenge, since other credentials would not help.
-      deps.options.logger.debug('verify refused the user', { principal: user.principal });
-      actions.fail(outcome.info, 403);
-      return;
-    case 'accepted':
-      onAccepted?.();
-      actions.success(outcome.user, outcome.info ?? defaultInfo(user));
-      return;
-  }
-}
-
-type ParsedOrMalformed = ParsedAuthorization | { readonly kind: 'malformed'; readonly error: MalformedAuthorizationError };
-
-function parseOrMalformed(req: Request, maxTokenBytes: number): ParsedOrMalformed {
-  try {
-    return parseAuthorization(authorizationValues(req), maxTokenBytes);
-  } catch (error) {
-    if (!(error instanceof MalformedAuthorizationError)) throw error;
-    return { kind: 'malformed', error };
-  }
-}
-
-function responseOf(req: Request): DirectResponse {
-  const res = (req as { res?: DirectResponse }).res;
-  if (!res) {
-    throw new Error(
-      'passport-sspi writes handshake responses to req.res, which this request lacks (use Express or set req.res)',
+    const leg = await exchangeToken(
+      { scheme: parsed.scheme, token: parsed.token, description, connection, address: request.clientAddress, fields },
+      options,
+      this.#states,
     );
+    switch (leg.kind) {
+      case 'continue':
+        return { kind: 'continue', scheme: parsed.scheme, token: leg.token };
+      case 'refused':
+        return this.#refused(leg.error, parsed.scheme);
+      case 'limited':
+        return leg;
+      case 'established': {
+        options.logger.debug('authenticated', { ...fields, principal: leg.user.principal });
+        const mutual = options.mutualAuth && leg.finalToken ? { scheme: parsed.scheme, token: leg.finalToken } : undefined;
+        return this.#verified(leg.user, verify, { connection, remembered: false, ...(mutual && { mutual }) });
+      }
+    }
   }
-  return res;
+
+  /** Runs verify on an authenticated user; an accepted one is remembered on the connection when asked to. */
+  async #verified(
+    identity: SspiUser,
+    verify: VerifyCall,
+    how: { connection: ProtocolRequest['connection']; remembered: boolean; mutual?: { scheme: AuthScheme; token: Buffer } },
+  ): Promise<Outcome> {
+    const { connection, remembered, mutual } = how;
+    const verdict = await runVerify((done) => verify(identity, done));
+    switch (verdict.kind) {
+      case 'error':
+        return { kind: 'error', error: asError(verdict.error) };
+      case 'refused':
+        return { kind: 'forbidden', info: verdict.info, identity };
+      case 'accepted':
+        if (this.options.persistAuthentication && connection) this.#states.remember(connection, identity);
+        return {
+          kind: 'authenticated',
+          user: verdict.user,
+          info: verdict.info ?? defaultInfo(identity),
+          identity,
+          remembered,
+          ...(mutual && { mutual }),
+        };
+    }
+  }
+
+  /** Where a refused client is sent to restart: its own scheme when that is NTLM and allowed, else Negotiate. */
+  #refused(error: Extract<Outcome, { kind: 'refused' }>['error'], scheme: AuthScheme): Outcome {
+    return { kind: 'refused', error, restartScheme: scheme === 'NTLM' && this.options.allowsNtlm ? 'NTLM' : 'Negotiate' };
+  }
+
+  /**
+   * The one place where an outcome changes the connection's state and is logged: refused attempts and malformed
+   * headers count towards `maxFailuresPerConnection` and end any pending handshake, a sign-in by token resets the
+   * count, and a connection refused for its failures forgets everything.
+   */
+  #settle(connection: ProtocolRequest['connection'], outcome: Outcome, fields: LogFields): void {
+    const { logger } = this.options;
+    switch (outcome.kind) {
+      case 'refused':
+      case 'bad-request':
+        logger.warn(outcome.kind === 'refused' ? 'authentication refused' : 'malformed Authorization header', outcome.error, fields);
+        if (connection) {
+          this.#states.discard(connection, outcome.kind);
+          this.#states.recordFailure(connection);
+        }
+        return;
+      case 'limited':
+        if (outcome.error instanceof TooManyFailuresError) {
+          logger.warn('connection refused after repeated failures; closing it', outcome.error, fields);
+          if (connection) {
+            this.#states.discard(connection, 'too many failures on the connection');
+            this.#states.forget(connection);
+          }
+        } else {
+          logger.warn('too many pending handshakes; refusing a new one', outcome.error, fields);
+        }
+        return;
+      case 'authenticated':
+      case 'forbidden':
+        // The client proved who it is; whether verify lets it in is another matter.
+        if (connection) this.#states.resetFailures(connection);
+        if (outcome.kind === 'forbidden') logger.debug('verify refused the user', { principal: outcome.identity.principal });
+        return;
+      case 'continue':
+        logger.debug('handshake continues', fields);
+        return;
+      case 'challenge':
+        logger.debug('no Negotiate credentials; challenging', fields);
+        return;
+      case 'http2-refused':
+        logger.warn('HTTP/2 request refused with HTTP_1_1_REQUIRED', outcome.error, fields);
+        return;
+      case 'error':
+        return;
+    }
+  }
+}
+
+/** The client offers NTLM and no Kerberos: raw NTLMSSP, or SPNEGO listing NTLM but no Kerberos OID. */
+function offersNtlmOnly(description: TokenDescription): boolean {
+  const offered = offeredMechanisms(description) ?? [];
+  return offered.includes('NTLM') && !offered.includes('Kerberos');
 }
 
 function asError(error: unknown): Error {

@@ -1,6 +1,3 @@
-import type { Request } from 'express';
-import type { SspiUser } from './user';
-
 /**
  * What verify hands back: the application's user (any truthy value, usually an object), or `false`/`null`/
  * `undefined` to refuse an authenticated user (answered 403, see {@link SspiStrategy}).
@@ -9,19 +6,6 @@ export type SspiVerifyResult = unknown;
 
 /** passport's usual `done(err, user, info)`. */
 export type SspiVerifyCallback = (error: unknown, user?: SspiVerifyResult, info?: unknown) => void;
-
-/**
- * Maps the authenticated Windows/Kerberos user to the application's user. Either call `done` or return a
- * Promise; the first answer wins (a Promise resolving after `done` was called is ignored).
- */
-export type SspiVerifyFunction = (user: SspiUser, done: SspiVerifyCallback) => void | PromiseLike<SspiVerifyResult>;
-
-/** Like {@link SspiVerifyFunction}, with the request first (`passReqToCallback: true`). */
-export type SspiVerifyFunctionWithRequest = (
-  req: Request,
-  user: SspiUser,
-  done: SspiVerifyCallback,
-) => void | PromiseLike<SspiVerifyResult>;
 
 export type VerifyOutcome =
   | { readonly kind: 'accepted'; readonly user: unknown; readonly info: unknown }

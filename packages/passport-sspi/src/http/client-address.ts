@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import { optionRangeError, optionTypeError } from './option-checks';
+import { optionRangeError, optionTypeError } from '../options/option-checks';
 
 /**
  * Which hops of `X-Forwarded-For` to believe, with Express's `trust proxy` semantics: `false` (only the socket's

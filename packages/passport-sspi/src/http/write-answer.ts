@@ -1,29 +1,43 @@
-import { constants } from 'node:http2';
-import type { DirectResponse } from './responses';
+import type { ServerResponse } from 'node:http';
+import type { Answer } from './answer';
 
-/** The slice of a request this needs; node:http2's compatibility request carries the stream it arrived on. */
-export interface MaybeHttp2Request {
-  readonly httpVersionMajor?: number;
+/**
+ * What an answer is written through: Node's ServerResponse, Express's, or any object with the same three members
+ * (koa-passport hands strategies such a stand-in that forwards to Koa's context).
+ */
+export interface ResponseSink {
+  statusCode: number;
+  setHeader(name: string, value: string | readonly string[]): unknown;
+  end(body?: string): unknown;
+  readonly headersSent?: boolean;
+}
+
+/** The HTTP/2 stream of a request, when it came over HTTP/2 (node:http2's compatibility request carries it). */
+export interface MaybeStream {
   readonly stream?: { close(code?: number): void };
 }
 
-/** HTTP/2 (node:http2's compatibility API, `req.httpVersionMajor === 2`). */
-export function isHttp2(req: MaybeHttp2Request): boolean {
-  return req.httpVersionMajor === 2;
-}
-
-/**
- * Refuses an HTTP/2 request the standard way: reset its stream with HTTP_1_1_REQUIRED (RFC 9113 8.2.2, error
- * 0xd), on which browsers retry the request over HTTP/1.1, where a connection can carry the handshake. A 4xx would
- * only reach the user as an error page. Without a stream (an unusual framework shim), answers 505.
- */
-export function refuseHttp2(req: MaybeHttp2Request, res: DirectResponse | undefined): void {
-  if (typeof req.stream?.close === 'function') {
-    req.stream.close(constants.NGHTTP2_HTTP_1_1_REQUIRED);
+/** Writes an answer; a reset-stream answer closes the request's HTTP/2 stream, or falls back to its 505. */
+export function writeAnswer(res: ResponseSink, answer: Answer, req?: MaybeStream): void {
+  if (answer.kind === 'reset-stream') {
+    if (typeof req?.stream?.close === 'function') {
+      req.stream.close(answer.code);
+      return;
+    }
+    writeAnswer(res, answer.fallback);
     return;
   }
-  if (!res || res.headersSent) return;
-  res.statusCode = 505;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.end('HTTP Version Not Supported: Windows authentication needs HTTP/1.1 (ERR_SSPI_HTTP2_NOT_SUPPORTED)\n');
+  if (res.headersSent) {
+    // Someone already answered; adding a status now would throw. Ending is all that is left to do.
+    res.end();
+    return;
+  }
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.end(answer.body);
+}
+
+/** Sets headers on a response that the route will finish (the mutual-auth token after a sign-in). */
+export function setHeaders(res: Pick<ServerResponse, 'setHeader'> | ResponseSink, headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }

@@ -1,18 +1,21 @@
-import type { Credentials, SecurityPackage } from 'sspi-native';
-import { compileTrustProxy, type TrustFunction, type TrustProxy } from './client-address';
-import { createDebuglogLogger, type SspiLogger } from './logger';
-import { createNativeContextFactory } from './native-context-factory';
+import { checkCredentialsOptions, type Credentials, type SecurityPackage } from 'sspi-native';
+import {
+  customContextSource,
+  nativeContextSource,
+  type ServerContextFactory,
+  type ServerContextSource,
+} from '../core/server-contexts';
+import { compileTrustProxy, type TrustFunction, type TrustProxy } from '../http/client-address';
+import { createDebuglogLogger, type SspiLogger } from '../logger';
 import {
   describe,
   optionConflictError,
-  optionRangeError,
   optionTypeError,
   optionalBoolean,
   optionalFunction,
   optionalNonEmptyString,
   optionalPositiveInteger,
 } from './option-checks';
-import type { ServerContextFactory } from './server-context';
 
 /** Options shared by both verify styles. Every one is optional. */
 export interface SspiStrategyOptionsBase {
@@ -135,7 +138,8 @@ export interface ResolvedOptions {
   readonly persistAuthentication: boolean;
   readonly trustProxy: TrustFunction;
   readonly logger: SspiLogger;
-  readonly contextFactory: ServerContextFactory;
+  /** Server contexts, from sspi-native or the application's `contextFactory`. */
+  readonly contexts: ServerContextSource;
 }
 
 export const DEFAULT_NAME = 'sspi';
@@ -148,8 +152,6 @@ export const DEFAULT_MAX_TOKEN_BYTES = 64 * 1024;
 /** setTimeout's ceiling; a larger delay silently becomes 1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const KNOWN_PACKAGES: readonly SecurityPackage[] = ['Negotiate', 'Kerberos', 'NTLM'];
-
 /** Validates and resolves the options once; the caller's object is read, never kept or mutated. */
 export function resolveOptions(input: unknown): ResolvedOptions {
   if (input === undefined) input = {};
@@ -159,7 +161,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const options = input as Record<keyof SspiStrategyOptionsWithRequest, unknown>;
 
   const name = optionalNonEmptyString('name', options.name) ?? DEFAULT_NAME;
-  const packages = resolvePackages(options.packages);
   const keytab = optionalNonEmptyString('keytab', options.keytab);
   const principal = optionalNonEmptyString('principal', options.principal);
   const credentials = resolveCredentials(options.credentials);
@@ -177,6 +178,15 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       'options.contextFactory cannot be combined with options.credentials, options.keytab or options.principal',
     );
   }
+  // sspi-native owns these options: checked here by the same function acquireCredentials() uses, so a mistake
+  // throws now, naming the option, instead of at the first sign-in.
+  const acquire = checkCredentialsOptions({
+    usage: 'accept',
+    ...(options.packages !== undefined && { packages: options.packages as readonly SecurityPackage[] }),
+    ...(keytab !== undefined && { keytab }),
+    ...(principal !== undefined && { principal }),
+  });
+  const { packages } = acquire;
 
   return Object.freeze({
     name,
@@ -214,22 +224,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     persistAuthentication: optionalBoolean('persistAuthentication', options.persistAuthentication, false),
     trustProxy: compileTrustProxy(options.trustProxy),
     logger,
-    // Last, so an invalid option above never loads native code.
-    contextFactory: customFactory ?? createNativeContextFactory({ credentials, keytab, principal, packages }),
+    contexts:
+      customFactory !== undefined
+        ? customContextSource(customFactory)
+        : nativeContextSource(credentials !== undefined ? { credentials } : { acquire }),
   });
-}
-
-function resolvePackages(value: unknown): readonly SecurityPackage[] {
-  if (value === undefined) return DEFAULT_PACKAGES;
-  const expected = `a non-empty array of ${KNOWN_PACKAGES.map((p) => `'${p}'`).join(', ')}`;
-  if (!Array.isArray(value)) throw optionTypeError('packages', expected, value);
-  if (value.length === 0) throw optionRangeError('packages', expected, value);
-  for (const item of value) {
-    if (!KNOWN_PACKAGES.includes(item as SecurityPackage)) throw optionRangeError('packages', expected, value);
-  }
-  const unique = new Set(value as SecurityPackage[]);
-  if (unique.size !== value.length) throw optionRangeError('packages', `${expected}, each at most once`, value);
-  return Object.freeze([...unique]);
 }
 
 function resolveCredentials(value: unknown): Credentials | PromiseLike<Credentials> | undefined {

@@ -1,40 +1,50 @@
-import type { ServerResponse } from 'node:http';
+import type { AuthScheme } from '../core/authorization';
+import { challengeAnswer } from '../http/answer';
+import type { ResponseSink } from '../http/write-answer';
+
+const INSTALLED = Symbol('passport-sspi challenge completion');
+
+type Hookable = Pick<ResponseSink, 'setHeader'> & { [INSTALLED]?: true; once?: (event: 'finish', listener: () => void) => unknown };
 
 /**
- * Makes the no-credentials challenge list NTLM as its own `WWW-Authenticate` value next to Negotiate, when NTLM
- * is allowed, while still going through passport.
+ * Makes passport's 401 carry our whole challenge while still going through passport, so it merges with other
+ * strategies' (Basic, Bearer...).
  *
  * Why this shape: passport collects one string challenge per strategy (`fail('Negotiate')`) and, once every
  * strategy has failed, sets them all at once with `res.setHeader('WWW-Authenticate', [...])`, replacing anything
- * set before. A header set by the strategy itself would be lost, and a challenge of `'Negotiate, NTLM'` would be
- * one value where clients expect one per scheme. So the strategy fails with `'Negotiate'` and, for this one
- * response only, wraps `setHeader`: the first `WWW-Authenticate` written gets `NTLM` inserted right after the bare
- * `Negotiate`, and the wrapper removes itself. Other strategies' challenges (Basic, Bearer) keep their places.
+ * set before, then ends with the body `Unauthorized`. A header set by the strategy itself would be lost, and a
+ * challenge of `'Negotiate, NTLM'` would be one value where clients expect one per scheme. So the strategy fails
+ * with its first scheme and, for this one response, wraps `setHeader`: the first `WWW-Authenticate` written gets
+ * the other schemes inserted right after ours, and the answer's Content-Type, so the 401 is byte for byte the
+ * one http/answer.ts builds (Koa would add that type anyway). Other strategies' challenges keep their places.
  */
-export function announceNtlmWithNegotiate(res: Pick<ServerResponse, 'setHeader' | 'once'>): void {
-  const target = res as { setHeader: ServerResponse['setHeader'] };
-  // Own property over the prototype's method: deleting it restores the original exactly.
-  if (Object.prototype.hasOwnProperty.call(target, 'setHeader')) return;
-  const original = target.setHeader;
+export function completeChallenge(res: Hookable, schemes: readonly AuthScheme[]): void {
+  if (res[INSTALLED]) return;
+  res[INSTALLED] = true;
+  const original = res.setHeader;
+  const extra = schemes.slice(1);
+  const contentType = challengeAnswer([]).headers['Content-Type'] as string;
   const restore = (): void => {
-    if (target.setHeader === wrapped) delete (target as Partial<typeof target>).setHeader;
+    if (res.setHeader === wrapped) res.setHeader = original;
   };
-  const wrapped = function (this: ServerResponse, name: string, value: number | string | readonly string[]) {
+  const wrapped: Hookable['setHeader'] = function (this: unknown, name, value) {
     if (name.toLowerCase() !== 'www-authenticate') return original.call(this, name, value);
     restore();
-    return original.call(this, name, withNtlmAfterNegotiate(value));
-  } as ServerResponse['setHeader'];
-  target.setHeader = wrapped;
-  // A response that ends without a challenge (failureRedirect, another strategy's success) drops the wrapper too.
-  res.once('finish', restore);
+    original.call(this, 'Content-Type', contentType);
+    return original.call(this, name, withSchemesAfterFirst(value, schemes[0]!, extra));
+  };
+  res.setHeader = wrapped;
+  // A response that ends without a challenge (failureRedirect, another strategy's success) drops the wrapper.
+  res.once?.('finish', restore);
 }
 
-/** Inserts `NTLM` right after a bare `Negotiate` value, unless NTLM is already offered. */
-export function withNtlmAfterNegotiate(value: number | string | readonly string[]): number | string | string[] {
-  if (typeof value === 'number') return value;
+/** Inserts `extra` right after a bare `first` value, leaving out schemes the list already offers. */
+export function withSchemesAfterFirst(value: string | readonly string[], first: AuthScheme, extra: readonly AuthScheme[]): string | string[] {
   const values = typeof value === 'string' ? [value] : [...value];
-  const at = values.findIndex((v) => v.trim().toLowerCase() === 'negotiate');
-  if (at === -1 || values.some((v) => /^ntlm(\s|$)/i.test(v.trim()))) return typeof value === 'string' ? value : values;
-  values.splice(at + 1, 0, 'NTLM');
+  const at = values.findIndex((v) => v.trim().toLowerCase() === first.toLowerCase());
+  const offered = (scheme: string): boolean => values.some((v) => new RegExp(`^${scheme}(\\s|$)`, 'i').test(v.trim()));
+  const missing = extra.filter((scheme) => !offered(scheme));
+  if (at === -1 || missing.length === 0) return typeof value === 'string' ? value : values;
+  values.splice(at + 1, 0, ...missing);
   return values;
 }

@@ -1,29 +1,33 @@
 import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
-import { authenticateRequest, type PassportActions } from './authenticate-request';
-import { FailureTracker } from './failure-tracker';
-import { HandshakeStore } from './handshake-store';
-import { PersistedIdentities } from './persisted-identities';
-import { resolveOptions, type ResolvedOptions, type SspiStrategyOptions, type SspiStrategyOptionsWithRequest } from './options';
-import type { SspiVerifyCallback, SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './verify';
-import type { SspiUser } from './user';
+import { Negotiator, type VerifyCall } from '../core/negotiator';
+import type { Outcome } from '../core/outcome';
+import type { SspiLogger } from '../logger';
+import { resolveOptions, type SspiStrategyOptions, type SspiStrategyOptionsWithRequest } from '../options/resolve-options';
+import { answerFor, successHeaders } from '../http/answer';
+import { protocolRequestOf, type NodeRequest } from '../http/request-facts';
+import { setHeaders, writeAnswer, type MaybeStream, type ResponseSink } from '../http/write-answer';
+import { completeChallenge } from './challenge-completion';
+import type { SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './verify-functions';
+
+/** The passport actions a strategy ends with: exactly one per request, unless the strategy answered directly. */
+export interface PassportActions {
+  success(user: unknown, info?: unknown): void;
+  fail(challenge: unknown, status: number): void;
+  error(err: Error): void;
+}
 
 /**
- * Passport strategy for HTTP Negotiate (Kerberos; NTLM when `packages` allows it): Windows single sign-on.
+ * Passport strategy for HTTP Negotiate (Kerberos; NTLM when `packages` allows it): Windows single sign-on. A thin
+ * adapter over the framework-free protocol core; what it does with each outcome:
  *
- * - No `Authorization` header, or another scheme: `fail('Negotiate', 401)`, merged by passport with the other
- *   strategies' challenges (plus a separate `NTLM` challenge when `packages` allows NTLM). With
- *   `persistAuthentication`, a connection that already authenticated skips the handshake instead.
- * - A handshake that needs another leg: a 401 with our token, written directly on `req.res` (passport's failure
- *   handling would swallow it), and the native context kept on this connection for the next request.
- * - A malformed or oversized header: 400 with the reason. A token the native layer refuses (invalid, replayed,
- *   wrong SPN, clock skew...): 401 with a fresh challenge and the public reason and code; never a user name.
- * - Established: verify runs with the {@link SspiUser}. A user -> `success(user, info ?? { mechanism,
- *   principal })`, with the mutual-auth token in `WWW-Authenticate` when there is one; `false` -> `fail(info, 403)`
- *   (the user is known, just not allowed); an error -> `error(err)`.
- * - Server-side trouble (credentials cannot be acquired, addon missing): `error(err)`, a 500, never a 401.
- * - Limits: too many pending handshakes -> 503 (server-wide) or 429 (per address); too many refused attempts on
- *   one connection -> 403 and the connection closed. HTTP/2 -> the stream is reset with HTTP_1_1_REQUIRED.
+ * - challenge: `fail('Negotiate', 401)`, so passport merges it with the other strategies' challenges (the
+ *   `NTLM` line is inserted into passport's header when NTLM is allowed);
+ * - continue, refused, bad request, limits, HTTP/2: the answer is written directly on `req.res` (passport's failure
+ *   handling would swallow a handshake in progress), and no passport action follows: the request is answered;
+ * - authenticated: the mutual-auth header, then `success(user, info)`;
+ * - forbidden (verify refused the user): `fail(info, 403)`;
+ * - error (server fault, verify failed): `error(err)`, i.e. your error handler, a 500.
  *
  * @example
  * passport.use(new SspiStrategy({ principal: 'HTTP/app.example.test' }, (user, done) => done(null, user)));
@@ -35,16 +39,10 @@ export class SspiStrategy extends PassportStrategy {
 
   // Plain properties, not #private: passport runs authenticate() on Object.create(strategy), an object that
   // would lack the private slots.
+  /** @internal The protocol core; the Nest guard and tests reach it through the strategy. */
+  readonly negotiator: Negotiator;
   /** @internal */
-  readonly resolvedOptions: ResolvedOptions;
-  /** @internal */
-  readonly handshakes: HandshakeStore;
-  /** @internal */
-  readonly failures: FailureTracker;
-  /** @internal */
-  readonly persisted = new PersistedIdentities();
-  /** @internal */
-  readonly callVerify: (req: Request, user: SspiUser, done: SspiVerifyCallback) => unknown;
+  readonly callVerify: (req: Request, ...args: Parameters<VerifyCall>) => unknown;
 
   constructor(verify: SspiVerifyFunction);
   constructor(options: SspiStrategyOptions, verify: SspiVerifyFunction);
@@ -61,41 +59,97 @@ export class SspiStrategy extends PassportStrategy {
     if (typeof verify !== 'function') {
       throw new TypeError('SspiStrategy requires a verify function as its last argument: new SspiStrategy(options, verify)');
     }
-    this.resolvedOptions = resolveOptions(options);
-    this.name = this.resolvedOptions.name;
-    this.handshakes = new HandshakeStore(this.resolvedOptions.handshakeTimeoutMs, this.resolvedOptions.logger);
-    this.failures = new FailureTracker(this.resolvedOptions.maxFailuresPerConnection);
-    this.callVerify = this.resolvedOptions.passReqToCallback
+    const resolved = resolveOptions(options);
+    this.name = resolved.name;
+    this.negotiator = new Negotiator(resolved);
+    this.callVerify = resolved.passReqToCallback
       ? (req, user, done) => (verify as SspiVerifyFunctionWithRequest)(req, user, done)
       : (_req, user, done) => (verify as SspiVerifyFunction)(user, done);
   }
 
   /** Handshakes waiting for a client's next token right now (one per connection at most); for metrics and tests. */
   get pendingHandshakes(): number {
-    return this.handshakes.size;
+    return this.negotiator.pendingHandshakes;
+  }
+
+  /**
+   * Acquires the acceptor credentials now, so a server can refuse to start when they cannot work (missing or
+   * unreadable keytab, no key for `principal`, no GSSAPI library). Rejects with sspi-native's typed error, whose
+   * message and `hint` name the cause and the fix. Later sign-ins reuse what it acquired.
+   *
+   * @example
+   * await strategy.ready(); // before app.listen(): exits with the reason instead of answering 500s
+   */
+  ready(): Promise<void> {
+    return this.negotiator.ready();
   }
 
   /** Called by passport on a per-request copy of the strategy that carries success/fail/error. */
   override authenticate(req: Request): void {
-    void authenticateRequest(req, onlyFirstAction(this, this.resolvedOptions), {
-      options: this.resolvedOptions,
-      handshakes: this.handshakes,
-      failures: this.failures,
-      persisted: this.persisted,
-      callVerify: this.callVerify,
-    });
+    const actions = onlyFirstAction(this, this.negotiator.options.logger);
+    const node = nodeRequestBehind(req);
+    const request = protocolRequestOf(node, this.negotiator.options.trustProxy);
+    this.negotiator
+      .authenticate(request, (user, done) => this.callVerify(req, user, done))
+      .then((outcome) => toPassport(outcome, req, node, actions))
+      .catch((error: unknown) => actions.error(error instanceof Error ? error : new Error(String(error))));
   }
 }
 
+/** Maps an outcome onto passport's verbs, or answers it directly on `req.res`. */
+function toPassport(outcome: Outcome, req: Request, node: NodeRequest & MaybeStream, actions: PassportActions): void {
+  switch (outcome.kind) {
+    case 'challenge': {
+      const res = (req as { res?: ResponseSink }).res;
+      // Without req.res (an unusual shim) the challenge is Negotiate alone, which every client accepts.
+      if (res) completeChallenge(res, outcome.schemes);
+      actions.fail(outcome.schemes[0], 401);
+      return;
+    }
+    case 'authenticated':
+      // Before success(): passport lets the route answer from there.
+      setHeaders(responseOf(req), successHeaders(outcome));
+      actions.success(outcome.user, outcome.info);
+      return;
+    case 'forbidden':
+      // Authenticated but not authorised: 403 without a challenge, since other credentials would not help.
+      actions.fail(outcome.info, 403);
+      return;
+    case 'error':
+      actions.error(outcome.error);
+      return;
+    default:
+      writeAnswer(responseOf(req), answerFor(outcome), node);
+  }
+}
+
+/**
+ * The Node request behind what passport hands us. Express and Connect give it as is; koa-passport gives a
+ * stand-in over Koa's context that lacks `rawHeaders` (duplicate headers) and `stream` (HTTP/2), with Koa's
+ * context as `req.ctx` and Node's request as `req.ctx.req`.
+ */
+function nodeRequestBehind(req: Request): NodeRequest & MaybeStream {
+  const wrapped = (req as { ctx?: { req?: NodeRequest & MaybeStream } }).ctx?.req;
+  return wrapped ?? (req as NodeRequest & MaybeStream);
+}
+
+function responseOf(req: Request): ResponseSink {
+  const res = (req as { res?: ResponseSink }).res;
+  if (!res) {
+    throw new Error('passport-sspi writes handshake answers to req.res, which this request lacks (use Express or set req.res)');
+  }
+  return res;
+}
+
 /** Passport misbehaves if a strategy calls two actions; after the first, further calls are only logged. */
-function onlyFirstAction(strategy: PassportActions, options: ResolvedOptions): PassportActions {
+function onlyFirstAction(strategy: PassportActions, logger: SspiLogger): PassportActions {
   let settled = false;
   const once =
     <A extends unknown[]>(action: string, call: (...args: A) => void) =>
     (...args: A): void => {
       if (settled) {
         // Only an error is worth showing; a user object has no place in a warning.
-        options.logger.warn(`ignored a second passport action (${action}) for one request`, action === 'error' ? args[0] : undefined);
+        logger.warn(`ignored a second passport action (${action}) for one request`, action === 'error' ? args[0] : undefined);
         return;
       }
       settled = true;

@@ -7,8 +7,8 @@
 import net from 'node:net';
 import { ServerContext, acquireCredentials, liveObjects, type Credentials } from 'sspi-native';
 import { realm } from '../../../../test/realm';
-import { SspiStrategy } from '../../src/strategy';
-import { negTokenInit, ntlmNegotiate } from '../support/der-builder';
+import { SspiStrategy } from '../../src/passport/strategy';
+import { negTokenInit, ntlmNegotiate } from '../../../sspi-native/test/helpers/der-builder';
 import { createApp, startServer, type RunningServer } from '../support/http';
 import { firstToken, kerberosInitiator, ntlmInitiator, releaseAll } from '../support/real-clients';
 import { RecordingLogger } from '../support/recording-logger';

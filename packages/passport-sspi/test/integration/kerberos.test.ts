@@ -3,7 +3,7 @@
  * for. Needs the addon built (`npm run build` at the root) and MIT Kerberos (scripts/realm.sh).
  */
 import { ClientContext, acquireCredentials, liveObjects, type Credentials } from 'sspi-native';
-import { SspiStrategy } from '../../src/strategy';
+import { SspiStrategy } from '../../src/passport/strategy';
 import { KeepAliveClient, createApp, startServer, type RunningServer } from '../support/http';
 import { realm } from '../../../../test/realm';
 import { RecordingLogger } from '../support/recording-logger';

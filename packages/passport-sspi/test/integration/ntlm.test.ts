@@ -5,9 +5,9 @@
  */
 import { acquireCredentials, liveObjects, type Credentials } from 'sspi-native';
 import { realm } from '../../../../test/realm';
-import type { SspiStrategyOptions } from '../../src/options';
-import { SspiStrategy } from '../../src/strategy';
-import { describeToken } from '../../src/token-kind';
+import type { SspiStrategyOptions } from '../../src/options/resolve-options';
+import { SspiStrategy } from '../../src/passport/strategy';
+import { describeToken } from 'sspi-native';
 import { createApp, startServer, type RunningServer } from '../support/http';
 import { RawConnection } from '../support/raw-connection';
 import { NTLM_PASSWORD, firstToken, kerberosInitiator, ntlmInitiator, releaseAll, tokenOf } from '../support/real-clients';

@@ -1,5 +1,5 @@
 import type { Identity, StepResult } from 'sspi-native';
-import type { ServerContextFactory, ServerContextLike } from '../../src/server-context';
+import type { ServerContextFactory, ServerContextLike } from '../../src/core/server-contexts';
 
 /** One scripted answer of a fake context's step(). */
 export type ScriptedStep =
