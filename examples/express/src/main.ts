@@ -1,14 +1,10 @@
+import { startExample } from 'example-shared';
 import { createApp } from './app';
 
-// PORT and HOST pick where to listen; Kerberos itself is configured the standard way (KRB5_CONFIG, KRB5_KTNAME).
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '::';
-
-// '::' listens on every address, IPv4 and IPv6 alike, so http://localhost works whichever one localhost names.
-const server = createApp().listen(port, host, () => {
-  console.log(`example-express listening on http://localhost:${port}/ (protected route: /me)`);
+// PORT, HOST, SSPI_PACKAGES, SESSION_SECRET, BASIC_USER/BASIC_PASSWORD; Kerberos reads KRB5_CONFIG, KRB5_KTNAME.
+startExample('example-express', async (config) => {
+  const { app, strategy } = createApp(config);
+  // Credentials are acquired before listening: a missing keytab stops the server here, with the reason.
+  await strategy.ready();
+  return app;
 });
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => server.close(() => process.exit(0)));
-}

@@ -27,7 +27,7 @@ const seen: Seen[] = [];
 
 beforeAll(async () => {
   acceptor = await acquireCredentials({ usage: 'accept', keytab: realm.keytab });
-  const app = createApp({ credentials: acceptor });
+  const { app } = createApp({ sspi: { credentials: acceptor } });
   // Record what the browser sent and what it got back, so the test sees the whole exchange.
   server = http.createServer((req, res) => {
     res.on('finish', () => {

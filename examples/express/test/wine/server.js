@@ -9,7 +9,7 @@ const path = require('node:path');
 const { createApp } = require(path.join(__dirname, '..', '..', 'dist', 'app.js'));
 
 const packages = (process.env.SSPI_WINE_PACKAGES || 'Negotiate,Kerberos').split(',');
-const app = createApp({ packages });
+const { app } = createApp({ sspi: { packages } });
 const server = http.createServer((req, res) => {
   if (req.url === '/__stop') {
     res.end('bye\n');

@@ -1,0 +1,4 @@
+export { readExampleConfig, type ExampleAppOptions, type ExampleConfig } from './config';
+export { basicAccountStrategy, type BasicUser } from './basic-account';
+export { publicError, type ErrorBody } from './public-error';
+export { startExample } from './start';
