@@ -1,5 +1,4 @@
-// Minimal HTTP helpers for the end-to-end tests: one request on a given agent, and curl as a real client.
-import { execFile } from 'node:child_process';
+// Minimal HTTP helpers for the Express example's own tests (the browser and Windows suites).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -39,27 +38,4 @@ export function negotiateToken(headers: http.IncomingHttpHeaders): Buffer | unde
     if (m?.[1]) return Buffer.from(m[1], 'base64');
   }
   return undefined;
-}
-
-export interface CurlReply {
-  status: number;
-  headers: string;
-  body: string;
-}
-
-/** `curl --negotiate` against http://localhost:<port> (so it asks for HTTP/localhost), pinned to 127.0.0.1. */
-export function curlNegotiate(port: number, path: string, ccache: string): Promise<CurlReply> {
-  const args = ['-sS', '--negotiate', '-u', ':', '--resolve', `localhost:${port}:127.0.0.1`, '-D', '-',
-    '-w', '\n%{http_code}', `http://localhost:${port}${path}`];
-  return new Promise((resolve, reject) => {
-    execFile('curl', args, { env: { ...process.env, KRB5CCNAME: ccache } }, (err, stdout) => {
-      if (err) return reject(err);
-      const status = Number(stdout.slice(stdout.lastIndexOf('\n') + 1));
-      const text = stdout.slice(0, stdout.lastIndexOf('\n'));
-      // With a 401 first and a 200 after, curl prints both header blocks; the last one is the answer.
-      const blocks = text.split(/\r\n\r\n/);
-      const body = blocks.pop() ?? '';
-      resolve({ status, headers: blocks.join('\r\n\r\n'), body });
-    });
-  });
 }

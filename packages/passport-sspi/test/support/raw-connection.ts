@@ -56,7 +56,7 @@ export class RawConnection {
     return this.read();
   }
 
-  /** Reads the next response: its head, then a Content-Length body, or everything up to the close. */
+  /** Reads the next response: its head, then a Content-Length or chunked body, or everything up to the close. */
   async read(): Promise<RawResponse> {
     const headEnd = await this.#until(() => this.#buffer.indexOf('\r\n\r\n'));
     const head = this.#buffer.subarray(0, headEnd).toString('latin1');
@@ -67,12 +67,30 @@ export class RawConnection {
         .map((line) => line.slice(line.indexOf(':') + 1).trim());
     const length = header('content-length')[0];
     const bodyStart = headEnd + 4;
-    const bodyEnd =
-      length !== undefined
-        ? await this.#until(() => (this.#buffer.length >= bodyStart + Number(length) ? bodyStart + Number(length) : -1))
-        : await this.#until(() => (this.#ended ? this.#buffer.length : -1));
-    const body = this.#buffer.subarray(bodyStart, bodyEnd).toString('utf8');
-    this.#buffer = this.#buffer.subarray(bodyEnd);
+    let body: string;
+    if (header('transfer-encoding').some((value) => /chunked/i.test(value))) {
+      // Middleware that writes before it ends (express-session saving the session) sends chunks.
+      const chunks: Buffer[] = [];
+      let at = bodyStart;
+      for (;;) {
+        const lineEnd = await this.#until(() => this.#buffer.indexOf('\r\n', at));
+        const size = Number.parseInt(this.#buffer.subarray(at, lineEnd).toString('latin1'), 16);
+        const dataEnd = lineEnd + 2 + size;
+        await this.#until(() => (this.#buffer.length >= dataEnd + 2 ? dataEnd : -1));
+        chunks.push(this.#buffer.subarray(lineEnd + 2, dataEnd));
+        at = dataEnd + 2;
+        if (size === 0) break;
+      }
+      body = Buffer.concat(chunks).toString('utf8');
+      this.#buffer = this.#buffer.subarray(at);
+    } else {
+      const bodyEnd =
+        length !== undefined
+          ? await this.#until(() => (this.#buffer.length >= bodyStart + Number(length) ? bodyStart + Number(length) : -1))
+          : await this.#until(() => (this.#ended ? this.#buffer.length : -1));
+      body = this.#buffer.subarray(bodyStart, bodyEnd).toString('utf8');
+      this.#buffer = this.#buffer.subarray(bodyEnd);
+    }
     return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headerLines, body, header };
   }
 

@@ -1,0 +1,95 @@
+/**
+ * Each example as a user starts it: `npm start` in its folder, configured by the environment only. A working
+ * configuration serves curl --negotiate; one that cannot work (no keytab, a package list the strategy refuses)
+ * stops before listening, non-zero, with a message that names the cause and no stack.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { realm as testRealm, realmEnv } from '../realm';
+import { curl } from './curl';
+import type { Framework } from './example-server';
+
+const realm = testRealm();
+const FRAMEWORKS: Framework[] = ['express', 'koa', 'nestjs'];
+
+interface Started {
+  /** Resolves with the port once the example printed that it listens, or with its exit code when it exits first. */
+  readonly outcome: Promise<{ port: number } | { exitCode: number | null }>;
+  output(): string;
+  /** Stops it (its process group, by pid) and waits for the exit. */
+  stop(): Promise<number | null>;
+}
+
+function npmStart(framework: Framework, env: Record<string, string>): Started {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: path.join(__dirname, '..', '..', 'examples', framework),
+    env: realmEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopping npm stops the node it started too.
+    detached: true,
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const outcome = new Promise<{ port: number } | { exitCode: number | null }>((resolve) => {
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const listening = /listening on http:\/\/[^:]+:(\d+)\//.exec(output);
+      if (listening) resolve({ port: Number(listening[1]) });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((exitCode) => resolve({ exitCode }));
+  });
+  return {
+    outcome,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
+      return exited;
+    },
+  };
+}
+
+describe.each(FRAMEWORKS)('examples/%s with npm start', (framework) => {
+  it('serves /me: 401 Negotiate without a ticket, 200 and the user with curl --negotiate', async () => {
+    const started = npmStart(framework, {});
+    try {
+      const outcome = await started.outcome;
+      if (!('port' in outcome)) throw new Error(`did not start:\n${started.output()}`);
+      const challenged = await curl(outcome.port, ['--negotiate', '-u', ':'], realmEnv({ KRB5CCNAME: 'FILE:/nonexistent/ccache' }));
+      expect(challenged.status).toBe(401);
+      expect(challenged.headers).toMatch(/^WWW-Authenticate: Negotiate\r?$/im);
+      const signedIn = await curl(outcome.port, ['--negotiate', '-u', ':'], realmEnv({ KRB5CCNAME: realm.users.alice.ccache }));
+      expect(signedIn.status).toBe(200);
+      expect(JSON.parse(signedIn.body)).toMatchObject({ principal: 'alice@SSPI.TEST', mechanism: 'Kerberos' });
+    } finally {
+      await started.stop();
+    }
+  });
+
+  it('with NTLM switched on by SSPI_PACKAGES, offers NTLM beside Negotiate', async () => {
+    const started = npmStart(framework, { SSPI_PACKAGES: 'Negotiate,Kerberos,NTLM' });
+    try {
+      const outcome = await started.outcome;
+      if (!('port' in outcome)) throw new Error(`did not start:\n${started.output()}`);
+      const challenged = await curl(outcome.port, [], process.env);
+      expect(challenged.headers).toMatch(/^WWW-Authenticate: Negotiate\r?\nWWW-Authenticate: NTLM\r?$/im);
+    } finally {
+      await started.stop();
+    }
+  });
+
+  it.each([
+    ['a keytab that does not exist', { KRB5_KTNAME: 'FILE:/nonexistent/http.keytab' }, /NoCredentialsError: .*FILE:\/nonexistent\/http\.keytab[\s\S]*hint: .*keytab/],
+    ['a package list the strategy refuses', { SSPI_PACKAGES: 'Negotiate' }, /SSPI_PACKAGES="Negotiate": 'Negotiate' needs 'Kerberos' and\/or 'NTLM'/],
+    ['a port that is no port', { PORT: 'eighty' }, /PORT="eighty" is not a TCP port/],
+  ])('exits non-zero before listening on %s, naming it', async (_case, env, message) => {
+    const started = npmStart(framework, env);
+    const outcome = await started.outcome;
+    await started.stop();
+    expect(outcome).toEqual({ exitCode: 1 });
+    expect(started.output()).toMatch(message);
+    expect(started.output()).not.toMatch(/listening on/);
+    expect(started.output()).not.toMatch(/^\s+at /m);
+  });
+});
