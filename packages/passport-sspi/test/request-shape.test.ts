@@ -1,6 +1,7 @@
 import { Http2NotSupportedError } from '../src/errors';
 import { answerFor } from '../src/http/answer';
-import { clientAddressOf, compileTrustProxy } from '../src/http/client-address';
+import { clientAddressOf } from '../src/http/client-address';
+import { compileTrustProxy } from '../src/options/trust-proxy';
 import { protocolRequestOf } from '../src/http/request-facts';
 import { writeAnswer } from '../src/http/write-answer';
 

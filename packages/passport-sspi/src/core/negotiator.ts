@@ -1,7 +1,7 @@
 import { describeToken, offeredMechanisms, startsNtlm, type TokenDescription } from 'sspi-native';
 import { Http2NotSupportedError, NtlmNotAllowedError, TooManyFailuresError } from '../errors';
 import { redactToken, type LogFields } from '../logger';
-import type { ResolvedOptions } from '../options/resolve-options';
+import type { ProtocolSettings } from './protocol-settings';
 import { readAuthorization, type AuthScheme } from './authorization';
 import { ConnectionStates } from './connection-state';
 import type { Outcome } from './outcome';
@@ -20,10 +20,10 @@ export type VerifyCall = (user: SspiUser, done: SspiVerifyCallback) => unknown;
  * failure count and the connection's state change in one place, {@link Negotiator.#settle}.
  */
 export class Negotiator {
-  readonly options: ResolvedOptions;
+  readonly options: ProtocolSettings;
   readonly #states: ConnectionStates;
 
-  constructor(options: ResolvedOptions) {
+  constructor(options: ProtocolSettings) {
     this.options = options;
     this.#states = new ConnectionStates(options, options.logger);
   }

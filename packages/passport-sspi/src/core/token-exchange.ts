@@ -8,7 +8,7 @@ import {
   type AuthFailure,
 } from '../errors';
 import type { LogFields } from '../logger';
-import type { ResolvedOptions } from '../options/resolve-options';
+import type { ProtocolSettings } from './protocol-settings';
 import type { AuthScheme } from './authorization';
 import type { ConnectionStates } from './connection-state';
 import type { Connection } from './protocol-request';
@@ -37,7 +37,7 @@ export interface TokenLeg {
  * context is either parked on the connection for the next leg or disposed, whatever happens.
  * @throws the server's faults (credentials cannot be acquired, the addon is missing, a context out of order).
  */
-export async function exchangeToken(leg: TokenLeg, options: ResolvedOptions, states: ConnectionStates): Promise<Leg> {
+export async function exchangeToken(leg: TokenLeg, options: ProtocolSettings, states: ConnectionStates): Promise<Leg> {
   const { logger } = options;
   const { token, description, connection, fields } = leg;
 
@@ -102,7 +102,7 @@ async function step(context: ServerContextLike, token: Buffer): Promise<Stepped 
   }
 }
 
-function handshakeLimitReached(address: string, options: ResolvedOptions, states: ConnectionStates) {
+function handshakeLimitReached(address: string, options: ProtocolSettings, states: ConnectionStates) {
   if (states.pendingHandshakes >= options.maxPendingHandshakes) {
     return new PendingHandshakeLimitError('maxPendingHandshakes', options.maxPendingHandshakes);
   }
@@ -112,6 +112,6 @@ function handshakeLimitReached(address: string, options: ResolvedOptions, states
   return undefined;
 }
 
-function dispose(context: ServerContextLike, { logger }: ResolvedOptions): void {
+function dispose(context: ServerContextLike, { logger }: ProtocolSettings): void {
   disposeQuietly(context, (error) => logger.warn('disposing a security context failed', error));
 }

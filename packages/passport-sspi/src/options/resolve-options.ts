@@ -1,12 +1,9 @@
 import { checkCredentialsOptions, type Credentials, type SecurityPackage } from 'sspi-native';
-import {
-  customContextSource,
-  nativeContextSource,
-  type ServerContextFactory,
-  type ServerContextSource,
-} from '../core/server-contexts';
-import { compileTrustProxy, type TrustFunction, type TrustProxy } from '../http/client-address';
+import type { ProtocolSettings } from '../core/protocol-settings';
+import { customContextSource, nativeContextSource, type ServerContextFactory } from '../core/server-contexts';
+import type { TrustFunction, TrustProxy } from '../http/client-address';
 import { createDebuglogLogger, type SspiLogger } from '../logger';
+import { compileTrustProxy } from './trust-proxy';
 import {
   describe,
   optionConflictError,
@@ -121,25 +118,12 @@ export interface SspiStrategyOptionsWithRequest extends SspiStrategyOptionsBase 
   passReqToCallback: true;
 }
 
-/** Every option with its default filled in; built once per strategy and frozen. */
-export interface ResolvedOptions {
+/** Every option with its default filled in; built once per strategy and frozen. The core reads its part. */
+export interface ResolvedOptions extends ProtocolSettings {
   readonly name: string;
   readonly packages: readonly SecurityPackage[];
-  readonly allowsNtlm: boolean;
   readonly passReqToCallback: boolean;
-  readonly handshakeTimeoutMs: number;
-  readonly maxPendingHandshakes: number;
-  readonly maxPendingHandshakesPerAddress: number;
-  readonly maxFailuresPerConnection: number;
-  readonly maxTokenBytes: number;
-  readonly mutualAuth: boolean;
-  readonly allowAnonymous: boolean;
-  readonly allowGuest: boolean;
-  readonly persistAuthentication: boolean;
   readonly trustProxy: TrustFunction;
-  readonly logger: SspiLogger;
-  /** Server contexts, from sspi-native or the application's `contextFactory`. */
-  readonly contexts: ServerContextSource;
 }
 
 export const DEFAULT_NAME = 'sspi';

@@ -3,7 +3,12 @@ import { Strategy as PassportStrategy } from 'passport-strategy';
 import { Negotiator, type VerifyCall } from '../core/negotiator';
 import type { Outcome } from '../core/outcome';
 import type { SspiLogger } from '../logger';
-import { resolveOptions, type SspiStrategyOptions, type SspiStrategyOptionsWithRequest } from '../options/resolve-options';
+import {
+  resolveOptions,
+  type ResolvedOptions,
+  type SspiStrategyOptions,
+  type SspiStrategyOptionsWithRequest,
+} from '../options/resolve-options';
 import { answerFor, successHeaders } from '../http/answer';
 import { protocolRequestOf, type NodeRequest } from '../http/request-facts';
 import { setHeaders, writeAnswer, type MaybeStream, type ResponseSink } from '../http/write-answer';
@@ -39,7 +44,9 @@ export class SspiStrategy extends PassportStrategy {
 
   // Plain properties, not #private: passport runs authenticate() on Object.create(strategy), an object that
   // would lack the private slots.
-  /** @internal The protocol core; the Nest guard and tests reach it through the strategy. */
+  /** @internal Every option, resolved once. */
+  readonly resolvedOptions: ResolvedOptions;
+  /** @internal The protocol core. */
   readonly negotiator: Negotiator;
   /** @internal */
   readonly callVerify: (req: Request, ...args: Parameters<VerifyCall>) => unknown;
@@ -60,6 +67,7 @@ export class SspiStrategy extends PassportStrategy {
       throw new TypeError('SspiStrategy requires a verify function as its last argument: new SspiStrategy(options, verify)');
     }
     const resolved = resolveOptions(options);
+    this.resolvedOptions = resolved;
     this.name = resolved.name;
     this.negotiator = new Negotiator(resolved);
     this.callVerify = resolved.passReqToCallback
@@ -86,9 +94,9 @@ export class SspiStrategy extends PassportStrategy {
 
   /** Called by passport on a per-request copy of the strategy that carries success/fail/error. */
   override authenticate(req: Request): void {
-    const actions = onlyFirstAction(this, this.negotiator.options.logger);
+    const actions = onlyFirstAction(this, this.resolvedOptions.logger);
     const node = nodeRequestBehind(req);
-    const request = protocolRequestOf(node, this.negotiator.options.trustProxy);
+    const request = protocolRequestOf(node, this.resolvedOptions.trustProxy);
     this.negotiator
       .authenticate(request, (user, done) => this.callVerify(req, user, done))
       .then((outcome) => toPassport(outcome, req, node, actions))

@@ -1,0 +1,23 @@
+import type { SspiLogger } from '../logger';
+import type { ServerContextSource } from './server-contexts';
+
+/**
+ * What the protocol core runs on: the strategy's options after resolution (options/resolve-options.ts), reduced
+ * to what the handshake itself needs. Every field is validated and defaulted before the core sees it.
+ */
+export interface ProtocolSettings {
+  /** `packages` includes NTLM: offer it in the challenge and accept it. */
+  readonly allowsNtlm: boolean;
+  readonly handshakeTimeoutMs: number;
+  readonly maxPendingHandshakes: number;
+  readonly maxPendingHandshakesPerAddress: number;
+  readonly maxFailuresPerConnection: number;
+  readonly maxTokenBytes: number;
+  readonly mutualAuth: boolean;
+  readonly allowAnonymous: boolean;
+  readonly allowGuest: boolean;
+  readonly persistAuthentication: boolean;
+  readonly logger: SspiLogger;
+  /** Server contexts, from sspi-native or the application's `contextFactory`. */
+  readonly contexts: ServerContextSource;
+}
