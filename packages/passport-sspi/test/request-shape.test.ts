@@ -2,7 +2,7 @@ import { Http2NotSupportedError } from '../src/errors';
 import { answerFor } from '../src/http/answer';
 import { clientAddressOf } from '../src/http/client-address';
 import { compileTrustProxy } from '../src/options/trust-proxy';
-import { protocolRequestOf } from '../src/http/request-facts';
+import { hasNegotiateCredentials, protocolRequestOf } from '../src/http/request-facts';
 import { writeAnswer } from '../src/http/write-answer';
 
 const socket = { remoteAddress: '127.0.0.1', once: () => undefined, off: () => undefined, destroyed: false };
@@ -22,6 +22,21 @@ describe('a bodyless write', () => {
     ['GET', { 'content-length': '0' }, false],
   ])('%s %j -> %s', (method, headers, expected) => {
     expect(facts({ method, headers }).bodylessWrite).toBe(expected);
+  });
+});
+
+describe('hasNegotiateCredentials', () => {
+  it.each([
+    [['Negotiate YGA='], true],
+    [['ntlm TlRMTVNTUAABAAAA'], true],
+    // Ours, if malformed: the strategy answers it (400), not a session.
+    [['Negotiate,abc'], true],
+    [['Basic dTpw'], false],
+    [['Negotiatex abc'], false],
+    [[], false],
+  ])('%j -> %s', (values, expected) => {
+    const rawHeaders = values.flatMap((value) => ['Authorization', value]);
+    expect(hasNegotiateCredentials({ headers: {}, rawHeaders })).toBe(expected);
   });
 });
 

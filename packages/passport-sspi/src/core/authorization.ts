@@ -94,7 +94,7 @@ function decodedLength(base64: string): number {
  * Our scheme if the value starts with it and the scheme name ends there (`Negotiatex` is someone else's), so a
  * tab, NUL or comma right after `Negotiate` is reported as our malformed header rather than ignored.
  */
-function schemeOf(value: string): AuthScheme | undefined {
+export function schemeOf(value: string): AuthScheme | undefined {
   const name = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+/.exec(value)?.[0];
   return name === undefined ? undefined : SCHEMES.get(name.toLowerCase());
 }

@@ -40,19 +40,19 @@ export class Negotiator {
 
   /** One request through the protocol. Never rejects: a server fault is the `error` outcome. */
   async authenticate(request: ProtocolRequest, verify: VerifyCall): Promise<Outcome> {
-    // What the log says about this request; #decide adds the token's description once it has one.
-    const log = { fields: { client: request.clientAddress } as LogFields };
+    // What the log says about a token-bearing request, set by #decide; refusals without one name only the client.
+    const log: { fields?: LogFields } = {};
     let outcome: Outcome;
     try {
       outcome = await this.#decide(request, verify, log);
     } catch (error) {
       outcome = { kind: 'error', error: asError(error) };
     }
-    this.#settle(request.connection, outcome, log.fields);
+    this.#settle(request, outcome, log.fields);
     return outcome;
   }
 
-  async #decide(request: ProtocolRequest, verify: VerifyCall, log: { fields: LogFields }): Promise<Outcome> {
+  async #decide(request: ProtocolRequest, verify: VerifyCall, log: { fields?: LogFields }): Promise<Outcome> {
     const { options } = this;
     const { connection } = request;
     // Parsed once, up front: HTTP/2, the challenge and the limits all depend on whether the header is ours.
@@ -152,12 +152,15 @@ export class Negotiator {
    * headers count towards `maxFailuresPerConnection` and end any pending handshake, a sign-in by token resets the
    * count, and a connection refused for its failures forgets everything.
    */
-  #settle(connection: ProtocolRequest['connection'], outcome: Outcome, fields: LogFields): void {
+  #settle(request: ProtocolRequest, outcome: Outcome, tokenFields: LogFields | undefined): void {
     const { logger } = this.options;
+    const { connection } = request;
+    // The address costs a proxy-header parse: only refusals, limits and HTTP/2 (and every token) pay for it.
+    const fields = (): LogFields => tokenFields ?? { client: request.clientAddress };
     switch (outcome.kind) {
       case 'refused':
       case 'bad-request':
-        logger.warn(outcome.kind === 'refused' ? 'authentication refused' : 'malformed Authorization header', outcome.error, fields);
+        logger.warn(outcome.kind === 'refused' ? 'authentication refused' : 'malformed Authorization header', outcome.error, fields());
         if (connection) {
           this.#states.discard(connection, outcome.kind);
           this.#states.recordFailure(connection);
@@ -165,13 +168,13 @@ export class Negotiator {
         return;
       case 'limited':
         if (outcome.error instanceof TooManyFailuresError) {
-          logger.warn('connection refused after repeated failures; closing it', outcome.error, fields);
+          logger.warn('connection refused after repeated failures; closing it', outcome.error, fields());
           if (connection) {
             this.#states.discard(connection, 'too many failures on the connection');
             this.#states.forget(connection);
           }
         } else {
-          logger.warn('too many pending handshakes; refusing a new one', outcome.error, fields);
+          logger.warn('too many pending handshakes; refusing a new one', outcome.error, fields());
         }
         return;
       case 'authenticated':
@@ -181,13 +184,13 @@ export class Negotiator {
         if (outcome.kind === 'forbidden') logger.debug('verify refused the user', { principal: outcome.identity.principal });
         return;
       case 'continue':
-        logger.debug('handshake continues', fields);
+        logger.debug('handshake continues', tokenFields);
         return;
       case 'challenge':
-        logger.debug('no Negotiate credentials; challenging', fields);
+        logger.debug('no Negotiate credentials; challenging');
         return;
       case 'http2-refused':
-        logger.warn('HTTP/2 request refused with HTTP_1_1_REQUIRED', outcome.error, fields);
+        logger.warn('HTTP/2 request refused with HTTP_1_1_REQUIRED', outcome.error, fields());
         return;
       case 'error':
         return;

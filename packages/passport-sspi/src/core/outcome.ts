@@ -46,7 +46,5 @@ export type Outcome =
   /** The server is at fault (credentials, addon) or verify failed: the framework's error handling, a 500. */
   | { readonly kind: 'error'; readonly error: Error };
 
-export type OutcomeKind = Outcome['kind'];
-
 /** The outcomes the protocol answers itself, whatever the framework: everything but the route's business. */
 export type AnsweredOutcome = Extract<Outcome, { kind: 'challenge' | 'continue' | 'refused' | 'bad-request' | 'limited' | 'http2-refused' }>;

@@ -20,7 +20,10 @@ export interface ProtocolRequest {
    * framework hides it: a one-leg Kerberos sign-in still works, a multi-leg handshake cannot.
    */
   readonly connection: Connection | undefined;
-  /** The client's address after `trustProxy`: logged and counted per address, never used as a key. */
+  /**
+   * The client's address after `trustProxy`: logged and counted per address, never used as a key. May be computed
+   * on first read; the core reads it only on the paths that log or count it.
+   */
   readonly clientAddress: string;
   /**
    * A write (`POST`, `PUT`, `PATCH`, `DELETE`) announced with `Content-Length: 0`: what Internet Explorer, Edge and

@@ -25,10 +25,8 @@ export type Answer =
 
 export type Respond = Extract<Answer, { kind: 'respond' }>;
 
-const TEXT = 'text/plain; charset=utf-8';
-
 /** Every answer's body is plain text; a 401 challenge carries passport's own body, `Unauthorized`. */
-export const ANSWER_CONTENT_TYPE = TEXT;
+export const ANSWER_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
 export function answerFor(outcome: AnsweredOutcome): Answer {
   switch (outcome.kind) {
@@ -72,7 +70,7 @@ export function challengeAnswer(challenges: readonly string[]): Respond {
   return {
     kind: 'respond',
     status: 401,
-    headers: { 'WWW-Authenticate': [...challenges], 'Content-Type': TEXT },
+    headers: { 'WWW-Authenticate': [...challenges], 'Content-Type': ANSWER_CONTENT_TYPE },
     body: STATUS_CODES[401]!,
   };
 }
@@ -88,7 +86,7 @@ export function wwwAuthenticate(scheme: AuthScheme, token?: Buffer): string {
 }
 
 function respond(status: number, text: string, headers: Record<string, string> = {}): Respond {
-  return { kind: 'respond', status, headers: { ...headers, 'Content-Type': TEXT }, body: `${text}\n` };
+  return { kind: 'respond', status, headers: { ...headers, 'Content-Type': ANSWER_CONTENT_TYPE }, body: `${text}\n` };
 }
 
 function capitalised(text: string): string {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { schemeOf } from '../core/authorization';
 import type { Connection, ProtocolRequest } from '../core/protocol-request';
 import { clientAddressOf, type TrustFunction } from './client-address';
 
@@ -9,14 +10,20 @@ export type NodeRequest = Pick<IncomingMessage, 'method' | 'headers' | 'socket'>
 /** Methods whose body a browser drops if it guessed wrong about needing to authenticate first. */
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** What the protocol needs from a Node request, read once. */
+/**
+ * What the protocol needs from a Node request, read once. The client address is worked out (X-Forwarded-For,
+ * trustProxy) only when asked for: a request without a token, or a remembered user, never needs it.
+ */
 export function protocolRequestOf(req: NodeRequest, trustProxy: TrustFunction): ProtocolRequest {
   const method = (req.method ?? 'GET').toUpperCase();
+  let clientAddress: string | undefined;
   return {
     method,
     authorization: authorizationValues(req),
     connection: (req.socket as Connection | null | undefined) ?? undefined,
-    clientAddress: clientAddressOf(req as IncomingMessage, trustProxy),
+    get clientAddress(): string {
+      return (clientAddress ??= clientAddressOf(req as IncomingMessage, trustProxy));
+    },
     bodylessWrite: isBodylessWrite(method, req.headers),
     httpVersionMajor: req.httpVersionMajor ?? Number.parseInt(req.httpVersion ?? '1', 10),
   };
@@ -45,7 +52,7 @@ export function authorizationValues(req: Pick<IncomingMessage, 'headers'> & Part
  * Edge send a bodyless POST with NTLM on a signed-in connection and expect a 401; a 200 would lose the form.
  */
 export function hasNegotiateCredentials(req: Pick<IncomingMessage, 'headers'> & Partial<Pick<IncomingMessage, 'rawHeaders'>>): boolean {
-  return authorizationValues(req).some((value) => /^(negotiate|ntlm)(\s|$)/i.test(value));
+  return authorizationValues(req).some((value) => schemeOf(value) !== undefined);
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { Answer } from './answer';
 
 /**
@@ -33,11 +32,14 @@ export function writeAnswer(res: ResponseSink, answer: Answer, req?: MaybeStream
     return;
   }
   res.statusCode = answer.status;
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  setHeaders(res, answer.headers);
   res.end(answer.body);
 }
 
-/** Sets headers on a response that the route will finish (the mutual-auth token after a sign-in). */
-export function setHeaders(res: Pick<ServerResponse, 'setHeader'> | ResponseSink, headers: Readonly<Record<string, string>>): void {
+/** Sets headers, e.g. on a response that the route will finish (the mutual-auth token after a sign-in). */
+export function setHeaders(
+  res: Pick<ResponseSink, 'setHeader'>,
+  headers: Readonly<Record<string, string | readonly string[]>>,
+): void {
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }

@@ -1,5 +1,5 @@
 import type { AuthScheme } from '../core/authorization';
-import { challengeAnswer } from '../http/answer';
+import { ANSWER_CONTENT_TYPE } from '../http/answer';
 import type { ResponseSink } from '../http/write-answer';
 
 const INSTALLED = Symbol('passport-sspi challenge completion');
@@ -23,14 +23,13 @@ export function completeChallenge(res: Hookable, schemes: readonly AuthScheme[])
   res[INSTALLED] = true;
   const original = res.setHeader;
   const extra = schemes.slice(1);
-  const contentType = challengeAnswer([]).headers['Content-Type'] as string;
   const restore = (): void => {
     if (res.setHeader === wrapped) res.setHeader = original;
   };
   const wrapped: Hookable['setHeader'] = function (this: unknown, name, value) {
     if (name.toLowerCase() !== 'www-authenticate') return original.call(this, name, value);
     restore();
-    original.call(this, 'Content-Type', contentType);
+    original.call(this, 'Content-Type', ANSWER_CONTENT_TYPE);
     return original.call(this, name, withSchemesAfterFirst(value, schemes[0]!, extra));
   };
   res.setHeader = wrapped;
