@@ -120,8 +120,10 @@ export function resolveCredentialsOptions(options: unknown): {
       throw rangeError(`options.${name} applies to usage '${wanted}' only (usage is '${usage}')`);
     }
   };
-  onlyFor('principal', principal, 'accept');
-  onlyFor('keytab', keytab, 'accept');
+  // An initiator may log on with its own keys (a client keytab): then principal names its entry.
+  if (principal !== undefined && usage === 'initiate' && keytab === undefined) {
+    throw rangeError("options.principal applies to usage 'accept', or to 'initiate' with options.keytab (the entry to log on with)");
+  }
   onlyFor('ccache', ccache, 'initiate');
   // SSPI has neither: the service account's own keys and the logged-on user's tickets are used.
   for (const [name, value] of [['keytab', keytab], ['ccache', ccache]] as const) {
@@ -136,6 +138,12 @@ export function resolveCredentialsOptions(options: unknown): {
   }
   if (user !== undefined && ccache !== undefined) {
     throw rangeError('options.ccache and options.user/password exclude each other');
+  }
+  if (user !== undefined && keytab !== undefined) {
+    throw rangeError('options.keytab and options.user/password exclude each other: log on with the keys or with the password');
+  }
+  if (usage === 'initiate' && keytab !== undefined && packages.includes('NTLM')) {
+    throw rangeError("options.keytab holds Kerberos keys only: with 'NTLM' in packages, pass user and password");
   }
   if (ccache !== undefined && packages.includes('NTLM')) {
     throw rangeError("options.ccache holds Kerberos tickets only: with 'NTLM' in packages, pass user and password");

@@ -15,11 +15,20 @@ export interface AcquireCredentialsOptions {
    * `Negotiate` accepts SPNEGO; inside it only the other listed packages are negotiated.
    */
   packages?: readonly SecurityPackage[];
-  /** Acceptor: the service principal to accept for (e.g. `HTTP/host@REALM`). Default: any key in the keytab. */
+  /**
+   * Acceptor: the service principal to accept for (e.g. `HTTP/host@REALM`). Default: any key in the keytab.
+   * Initiator with `keytab`: the entry to log on as (e.g. `svc-web@EXAMPLE.TEST`). Default: the keytab's first.
+   */
   principal?: string;
-  /** Acceptor: keytab file. Default: `KRB5_KTNAME`, else the system keytab. GSSAPI only. */
+  /**
+   * Acceptor: keytab file. Default: `KRB5_KTNAME`, else the system keytab. Initiator: a client keytab, so a
+   * service logs on to other services with its own keys and no password (Kerberos only; MIT krb5). GSSAPI only.
+   */
   keytab?: string;
-  /** Initiator: credential cache (e.g. `FILE:/tmp/cc`). Default: `KRB5CCNAME`, else the default cache. GSSAPI only. */
+  /**
+   * Initiator: credential cache (e.g. `FILE:/tmp/cc`). Default: `KRB5CCNAME`, else the default cache; with
+   * `keytab`, a private in-memory cache (tickets obtained with the keytab go here). GSSAPI only.
+   */
   ccache?: string;
   /** Initiator: explicit user (`user`, `DOMAIN\\user` or `user@REALM`) with `password`. */
   user?: string;

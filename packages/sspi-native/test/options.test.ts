@@ -38,7 +38,9 @@ describe('resolveCredentialsOptions', () => {
     ['principal not a string', { usage: 'accept', principal: 42 }, TypeError, /^options\.principal must be a string, got number$/],
     ['empty keytab', { usage: 'accept', keytab: '' }, RangeError, /^options\.keytab must not be empty$/],
     ['NUL in keytab', { usage: 'accept', keytab: '/etc/krb5.keytab\0x' }, RangeError, /must not contain NUL/],
-    ['keytab on a client', { usage: 'initiate', keytab: '/k' }, RangeError, /^options\.keytab applies to usage 'accept' only \(usage is 'initiate'\)$/],
+    ['principal on a client without a keytab', { usage: 'initiate', principal: 'svc@R' }, RangeError, /^options\.principal applies to usage 'accept', or to 'initiate' with options\.keytab/],
+    ['client keytab with a password', { usage: 'initiate', keytab: '/k', user: 'u', password: 'p' }, RangeError, /^options\.keytab and options\.user\/password exclude each other/],
+    ['client keytab with NTLM', { usage: 'initiate', keytab: '/k', packages: ['NTLM'] }, RangeError, /^options\.keytab holds Kerberos keys only/],
     ['principal on a client', { usage: 'initiate', principal: 'HTTP/x' }, RangeError, /principal applies to usage 'accept'/],
     ['ccache on a server', { usage: 'accept', ccache: 'FILE:/c' }, RangeError, /ccache applies to usage 'initiate'/],
     ['user without password', { usage: 'initiate', user: 'bob' }, RangeError, /user and options\.password must be given together/],
@@ -76,7 +78,7 @@ describe('checkCredentialsOptions', () => {
   it.each<[string, unknown, ErrorConstructor, RegExp]>([
     ['Negotiate alone', { usage: 'accept', packages: ['Negotiate'] }, RangeError, /^options\.packages: 'Negotiate' needs/],
     ['an unknown package', { usage: 'accept', packages: ['Digest'] }, RangeError, /^options\.packages contains 'Digest'/],
-    ['a keytab on a client', { usage: 'initiate', keytab: '/k' }, RangeError, /^options\.keytab applies to usage 'accept' only/],
+    ['a client keytab with NTLM', { usage: 'initiate', keytab: '/k', packages: ['NTLM'] }, RangeError, /^options\.keytab holds Kerberos keys only/],
     ['a principal that is not a string', { usage: 'accept', principal: 1 }, TypeError, /^options\.principal must be a string/],
     ['no options', undefined, TypeError, /^options must be an object/],
   ])('throws what acquireCredentials throws for %s', async (_name, options, errorClass, message) => {

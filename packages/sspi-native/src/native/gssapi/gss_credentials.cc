@@ -2,7 +2,9 @@
 #include "gss_credentials.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <string>
 
 #include "gss_oids.h"
 #include "gss_util.h"
@@ -124,6 +126,32 @@ Acquired AcquireAcceptor(const Api* api, const backend::CredentialOptions& o, gs
   return r;
 }
 
+// A service logging on with its own keys (MIT's client_keytab): the tickets go to the ccache named,
+// or to an in-memory one private to this credential, never into the process's default ccache.
+Status AcquireFromClientKeytab(const Api* api, const backend::CredentialOptions& o, gss_OID_set mechs,
+                               gss_OID_set* actual, gss_cred_id_t* cred, OM_uint32* major,
+                               OM_uint32* minor) {
+  if (api->acquire_cred_from == nullptr) {
+    return Status::Fail(Failure::Unsupported, "gss_acquire_cred_from",
+                        api->library + " lacks gss_acquire_cred_from, so an initiator 'keytab' "
+                        "cannot be honoured; kinit -k into a ccache and pass 'ccache' instead");
+  }
+  Name name(api);
+  if (!o.principal.empty()) {
+    Status s = ImportName(api, o.principal, &oids::nt_krb5_principal, &name);
+    if (!s.ok) return s;
+  }
+  static std::atomic<uint64_t> next_cache{0};
+  std::string ccache = o.ccache.empty()
+                           ? "MEMORY:sspi-native-keytab-" + std::to_string(++next_cache)
+                           : o.ccache;
+  KeyValue kv[] = {{"client_keytab", o.keytab.c_str()}, {"ccache", ccache.c_str()}};
+  KeyValueSet store{2, kv};
+  *major = api->acquire_cred_from(minor, name.get(), GSS_C_INDEFINITE, mechs, GSS_C_INITIATE, &store,
+                                  cred, actual, nullptr);
+  return {};
+}
+
 Acquired AcquireInitiator(const Api* api, backend::CredentialOptions& o, gss_OID_set mechs,
                           gss_OID_set* actual) {
   Acquired r;
@@ -142,6 +170,10 @@ Acquired AcquireInitiator(const Api* api, backend::CredentialOptions& o, gss_OID
     r.operation = "gss_acquire_cred_with_password";
     major = api->acquire_cred_with_password(&minor, name.get(), &password, GSS_C_INDEFINITE, mechs,
                                             GSS_C_INITIATE, &r.cred, actual, nullptr);
+  } else if (!o.keytab.empty()) {
+    r.status = AcquireFromClientKeytab(api, o, mechs, actual, &r.cred, &major, &minor);
+    if (!r.status.ok) return r;
+    r.operation = "gss_acquire_cred_from";
   } else if (!o.ccache.empty()) {
     if (api->acquire_cred_from == nullptr) {
       r.status = Status::Fail(Failure::Unsupported, "gss_acquire_cred_from",
