@@ -10,6 +10,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.test.json') }],
   },
   moduleFileExtensions: ['ts', 'js', 'json', 'node'],
-  globalSetup: path.join(__dirname, 'test', 'realm-setup.js'),
-  globalTeardown: path.join(__dirname, 'test', 'realm-teardown.js'),
+  globalSetup: path.join(__dirname, 'test', 'realm-and-dc-setup.js'),
+  globalTeardown: path.join(__dirname, 'test', 'realm-and-dc-teardown.js'),
 };

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
-#   scripts/install-deps.sh [--browser] [--windows]
+#   scripts/install-deps.sh [--browser] [--windows] [--ad]
 #     --browser   adds Firefox ESR, the real browser of the SSO tests
 #     --windows   adds Wine and mingw-w64: the win32-x64 addon is cross-built and tested under Windows node.exe
+#     --ad        adds Samba's AD DC (scripts/samba-dc.sh: a throwaway CORP.TEST domain on a loopback address)
 set -euo pipefail
 
 packages=(
@@ -23,6 +24,13 @@ for arg in "$@"; do
         winbind                                # /usr/bin/ntlm_auth (and winbindd): Wine's NTLM forks it
         libnss-wrapper                         # lets ntlm_auth reach a private winbindd socket (scripts/wine)
       ) ;;
+    --ad)
+      packages+=(
+        samba samba-ad-dc samba-dsdb-modules samba-vfs-modules   # the DC: samba, its smbd, the AD database modules
+        samba-ad-provision                     # schema files for `samba-tool domain provision`: only a Recommends
+        winbind                                # the DC's winbindd validates NTLM for gss-ntlmssp
+        krb5-user ldap-utils openssl           # kinit/klist, ldapmodify for seeding, the DC's own TLS CA
+      ) ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -38,5 +46,19 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 command -v apt-get >/dev/null || { echo "apt-get not found: install ${missing[*]} with your package manager" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
+# Package scripts must not start daemons: on a host with an init system, samba's and winbind's postinst would start
+# smbd/nmbd/winbindd on every address (0.0.0.0:445) and take /run/samba/winbindd, the path every winbind client uses.
+# A temporary policy-rc.d (exit 101: "action forbidden") stops invoke-rc.d from starting them; one the host already
+# has is left alone.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# Temporary, from scripts/install-deps.sh: no service starts while packages install.\nexit 101\n' |
+    "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  own_policy=1
+  trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ -n "$own_policy" ]; then "${sudo[@]}" rm -f "$policy"; trap - EXIT; fi

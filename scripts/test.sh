@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: prepares a fresh machine (packages, npm ci, build), then runs jest over every package and example.
+# --ad installs Samba: the AD tests start a throwaway DC (scripts/samba-dc.sh; they skip when not root).
 # Extra arguments go to jest (npm test -- --selectProjects sspi-native).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/prepare.sh --browser --windows
+bash scripts/prepare.sh --browser --windows --ad
 exec npx jest "$@"
