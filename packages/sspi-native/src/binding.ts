@@ -26,12 +26,20 @@ export interface NativeCredentials {
 export interface NativeServerContext {
   step(token: Buffer): Promise<NativeStepResult>;
   stepSync(token: Buffer): NativeStepResult;
-  identity(): Identity & { anonymous: boolean; guest: boolean };
+  identity(): NativeIdentity;
   accessToken(): NativeAccessToken;
   withImpersonation<T>(fn: () => T): T;
   dispose(): void;
   readonly done: boolean;
   readonly disposed: boolean;
+}
+
+/** The addon's identity: the names and flags, plus the raw authorization data (GSSAPI name attributes). */
+export interface NativeIdentity extends Omit<Identity, 'domainAccount'> {
+  anonymous: boolean;
+  guest: boolean;
+  /** e.g. `urn:mspac:logon-info` -> its values, untouched; only attributes the library authenticated. Empty on SSPI. */
+  attributes: Record<string, Buffer[]>;
 }
 
 /** What the native ServerContext constructor takes as its 2nd argument (already validated). */

@@ -12,6 +12,7 @@ import { fromNative } from './native-errors';
 import type { FailureEvidence } from './native-errors';
 import { SecurityContext } from './security-context';
 import { decodeAccessToken, namedGroups } from './windows-token';
+import { domainAccountOf } from './domain-account';
 import type { AccessToken, GroupsOptions, NamedGroup } from './windows-types';
 import type { Identity, SecurityPackage, ServerContextOptions, StepResult } from './types';
 
@@ -64,6 +65,7 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
     }
     if (!this.#identity) {
       const id = this.#native('identity()', () => this.native.identity());
+      const domainAccount = domainAccountOf(id, binding().backend, () => this.#native('identity()', () => this.native.accessToken()));
       this.#identity = Object.freeze({
         principal: id.principal,
         user: id.user,
@@ -73,6 +75,7 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
         mutual: id.mutual,
         anonymous: id.anonymous,
         guest: id.guest,
+        domainAccount: Object.freeze(domainAccount),
       });
     }
     return this.#identity;

@@ -115,6 +115,52 @@ export interface Identity {
    * mapping them to a guest. Always set by sspi-native; optional for the same reason as `anonymous`.
    */
   guest?: boolean;
+  /**
+   * SID, groups and domain names from the sign-in (a PAC, NTLM SIDs, the Windows token). Always set by
+   * sspi-native; optional for the same reason as `anonymous`.
+   */
+  domainAccount?: DomainAccount;
+}
+
+/**
+ * Where a sign-in's SID and groups came from: an Active Directory KDC's PAC in the Kerberos ticket, the SIDs a
+ * domain controller returned when it validated an NTLM logon (gss-ntlmssp through winbind), or the logon token
+ * Windows built. `'none'`: the sign-in carried no such data (an MIT realm issues no PAC; NTLM checked against a
+ * user file), and nothing was guessed.
+ */
+export type AuthorizationSource = 'kerberos-pac' | 'ntlm-sids' | 'windows-token' | 'none';
+
+/** One group SID of a sign-in. */
+export interface DomainGroup {
+  /** `S-1-5-21-...-513` */
+  sid: string;
+  /** The `SE_GROUP_*` bits (PAC GROUP_MEMBERSHIP and Windows tokens use the same ones); 0 when the source has none. */
+  attributes: number;
+}
+
+/**
+ * Who the user is in the Windows domain, as the sign-in itself said it (no directory lookup), alike on every OS:
+ * `netbiosDomain\\account` reads the same on Windows and Linux. Fields the source does not carry are absent.
+ */
+export interface DomainAccount {
+  source: AuthorizationSource;
+  /** NetBIOS domain name: `CORP`. */
+  netbiosDomain?: string;
+  /** The account name (sAMAccountName): `alice`. */
+  account?: string;
+  /** Kerberos realm: `CORP.EXAMPLE.COM`. */
+  realm?: string;
+  /** User principal name: `alice@corp.example.com`. */
+  upn?: string;
+  /** The user's SID. */
+  sid?: string;
+  /**
+   * Every group SID the source lists, nested groups included as the KDC, DC or token resolved them, with their
+   * attributes; unfiltered (see {@link isEffectiveGroup}). Empty when the source has none.
+   */
+  groups: readonly DomainGroup[];
+  /** Why authorization data that was present could not be read (the source is then `'none'`). */
+  problem?: string;
 }
 
 /** Counts of native objects still alive; used by tests to prove nothing leaks. */

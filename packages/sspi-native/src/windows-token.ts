@@ -3,7 +3,7 @@
  * and name resolution off the event loop.
  */
 import { lookupAccounts } from './host-account';
-import type { AccessToken, GroupsOptions, NamedGroup, TokenGroup } from './windows-types';
+import type { AccessToken, GroupsOptions, NamedGroup } from './windows-types';
 
 // winnt.h SE_GROUP_* bits.
 const SE_GROUP_ENABLED = 0x4;
@@ -31,9 +31,18 @@ export function decodeAccessToken(raw: NativeAccessToken): AccessToken {
   };
 }
 
-/** Groups that grant something: enabled, not deny-only, not the logon SID, not an integrity label. */
-export function isEffectiveGroup(group: TokenGroup): boolean {
-  return group.enabled && !group.denyOnly && !group.logonId && !group.integrity;
+/**
+ * Groups that grant something: enabled, not deny-only, not the logon SID, not an integrity label. Read from the
+ * SE_GROUP_* bits, so it fits token groups and a sign-in's {@link DomainGroup}s (PAC groups carry the same bits).
+ */
+export function isEffectiveGroup(group: { readonly attributes: number }): boolean {
+  const a = group.attributes;
+  return (
+    (a & SE_GROUP_ENABLED) !== 0 &&
+    (a & SE_GROUP_USE_FOR_DENY_ONLY) === 0 &&
+    ((a & SE_GROUP_LOGON_ID) >>> 0) !== SE_GROUP_LOGON_ID &&
+    (a & SE_GROUP_INTEGRITY) === 0
+  );
 }
 
 export async function namedGroups(token: AccessToken, options: GroupsOptions = {}): Promise<NamedGroup[]> {

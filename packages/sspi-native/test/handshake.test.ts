@@ -46,6 +46,8 @@ describe('SPNEGO (Negotiate) with Kerberos inside', () => {
       mutual: true,
       anonymous: false,
       guest: false,
+      // An MIT realm issues no PAC: no SID and no groups, and nothing guessed in their place.
+      domainAccount: { source: 'none', realm: 'SSPI.TEST', groups: [] },
     });
     expect(mechanismOidOf(tokens[0]!)).toEqual(SPNEGO_OID);
     // client token, then the server's accept-completed token carrying the AP-REP

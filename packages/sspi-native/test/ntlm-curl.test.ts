@@ -103,6 +103,7 @@ describe.each<Mode>(['raw NTLM', 'NTLM inside SPNEGO'])('curl --ntlm, relayed as
         mutual: false,
         anonymous: false,
         guest: false,
+        domainAccount: { source: 'none', netbiosDomain: 'SSPI', account: 'ntlmuser', groups: [] },
       });
       expect(seen.outcomes).toEqual(['continue', 'done']);
       // The point of the test: curl's own messages are the layouts gss-ntlmssp refuses as they are.

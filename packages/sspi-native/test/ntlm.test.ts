@@ -48,6 +48,8 @@ it('authenticates raw NTLM in three legs when the server lists NTLM', async () =
     mutual: false,
     anonymous: false,
     guest: false,
+    // Checked against a user file, not a DC: the names only, no SIDs.
+    domainAccount: { source: 'none', netbiosDomain: 'SSPI', account: 'ntlmuser', groups: [] },
   });
   expect(tokens.map((t) => t.subarray(0, 8).toString('latin1'))).toEqual(['NTLMSSP\0', 'NTLMSSP\0', 'NTLMSSP\0']);
 });

@@ -56,9 +56,12 @@ struct Status {
 struct CredentialOptions {
   Usage usage = Usage::Accept;
   std::vector<Package> packages;  // validated by the caller: non-empty, no duplicates
-  std::string principal;          // acceptor name; empty = any key in the keytab
-  std::string keytab;             // acceptor keytab; empty = library default (KRB5_KTNAME)
+  std::string principal;          // acceptor name (empty = any key in the keytab), or the
+                                  // initiator's name in its client keytab
+  std::string keytab;             // acceptor keytab (default KRB5_KTNAME), or an initiator's
+                                  // client keytab (MIT): the service logs on with its own keys
   std::string ccache;             // initiator credential cache; empty = library default
+                                  // (with an initiator keytab: a private in-memory cache)
   std::string user;               // initiator user for password logon; empty = none
   std::string password;           // wiped by AcquireCredentials once used
 };
@@ -88,6 +91,14 @@ struct StepResult {
   bool done = false;  // the context is established on this side
 };
 
+// Authorization data the mechanism attached to the client's name, raw as the library hands it
+// over (GSSAPI name attributes: a Kerberos PAC's buffers, gss-ntlmssp's SIDs). Parsed in TS, which
+// trusts none of it; every value of a multi-valued attribute is kept in order.
+struct NameAttribute {
+  std::string name;  // e.g. urn:mspac:logon-info
+  std::vector<Bytes> values;
+};
+
 struct Identity {
   std::string principal;  // as the mechanism names it: alice@REALM, DOMAIN\alice
   std::string user;
@@ -97,6 +108,7 @@ struct Identity {
   bool mutual = false;
   bool anonymous = false;  // Kerberos anonymous PKINIT, NTLM null session
   bool guest = false;      // mapped to the Guest account; only SSPI can tell (GSSAPI: false)
+  std::vector<NameAttribute> attributes;  // GSSAPI only: SSPI's equivalent is the access token
 };
 
 // What Windows knows about an authenticated user beyond the name: the logon token's user SID and

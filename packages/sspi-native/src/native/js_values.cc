@@ -64,6 +64,15 @@ Napi::Object ToJsIdentity(Napi::Env env, const backend::Identity& id) {
   o.Set("mutual", Napi::Boolean::New(env, id.mutual));
   o.Set("anonymous", Napi::Boolean::New(env, id.anonymous));
   o.Set("guest", Napi::Boolean::New(env, id.guest));
+  Napi::Object attributes = Napi::Object::New(env);
+  for (const backend::NameAttribute& attribute : id.attributes) {
+    Napi::Array values = Napi::Array::New(env, attribute.values.size());
+    for (uint32_t i = 0; i < attribute.values.size(); i++) {
+      values.Set(i, Napi::Buffer<uint8_t>::Copy(env, attribute.values[i].data(), attribute.values[i].size()));
+    }
+    attributes.Set(attribute.name, values);
+  }
+  o.Set("attributes", attributes);
   return o;
 }
 

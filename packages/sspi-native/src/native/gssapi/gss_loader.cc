@@ -73,6 +73,7 @@ Loaded Load() {
   Resolve(handle, "gss_acquire_cred_with_password", &a.acquire_cred_with_password);
   Resolve(handle, "gss_set_neg_mechs", &a.set_neg_mechs);
   Resolve(handle, "gss_indicate_mechs", &a.indicate_mechs);
+  Resolve(handle, "gss_get_name_attribute", &a.get_name_attribute);
   if (!Resolve(handle, "krb5_gss_register_acceptor_identity", &a.register_acceptor_identity)) {
     Resolve(handle, "gsskrb5_register_acceptor_identity", &a.register_acceptor_identity);
   }

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include "gss_bindings.h"
 #include "gss_oids.h"
@@ -65,6 +66,37 @@ void ReportBindingsMismatch(Status* s) {
                "(gss-ntlmssp: " + s->message + ", " + numbers + ")";
   s->major = GSS_S_BAD_BINDINGS;
   s->minor = 0;
+}
+
+// The authorization data read after a sign-in: the Kerberos PAC's logon and UPN/DNS buffers (an AD
+// KDC's tickets carry a PAC, MIT's do not) and gss-ntlmssp's SIDs (when winbind validated an NTLM
+// logon against a DC). Other attributes are not read: nothing above would use them.
+constexpr const char* kAuthorizationAttributes[] = {
+    "urn:mspac:logon-info",
+    "urn:mspac:upn-dns-info",
+    "urn:gssntlmssp:sids",
+};
+
+// Bound on the values of one attribute, so a misbehaving mechanism cannot keep the loop going.
+constexpr int kMaxAttributeValues = 4096;
+
+// Every value of one attribute; none when the name lacks it (GSS_S_UNAVAILABLE) or the library
+// cannot say. Only authenticated values are kept: an unauthenticated PAC would be a client's claim.
+backend::NameAttribute ReadNameAttribute(const Api* api, gss_name_t name, const char* attribute) {
+  backend::NameAttribute result;
+  result.name = attribute;
+  gss_buffer_desc key{std::char_traits<char>::length(attribute), const_cast<char*>(attribute)};
+  int more = -1;
+  for (int i = 0; more != 0 && i < kMaxAttributeValues; i++) {
+    Buffer value(api), display(api);
+    int authenticated = 0, complete = 0;
+    OM_uint32 minor = 0;
+    OM_uint32 major = api->get_name_attribute(&minor, name, &key, &authenticated, &complete,
+                                              value.out(), display.out(), &more);
+    if (GSS_ERROR(major)) break;
+    if (authenticated) result.values.emplace_back(value.data(), value.data() + value.size());
+  }
+  return result;
 }
 
 }  // namespace
@@ -243,6 +275,13 @@ Status GssServerContext::Complete(gss_name_t source, gss_OID mech, OM_uint32 fla
   // GSSAPI has no notion of a guest logon: gss-ntlmssp verifies against NTLM_USER_FILE or
   // winbindd and refuses unknown users rather than mapping them to Guest. Only SSPI can tell.
   identity_.guest = false;
+  identity_.attributes.clear();
+  if (api->get_name_attribute != nullptr) {
+    for (const char* attribute : kAuthorizationAttributes) {
+      backend::NameAttribute read = ReadNameAttribute(api, source, attribute);
+      if (!read.values.empty()) identity_.attributes.push_back(std::move(read));
+    }
+  }
   return {};
 }
 
