@@ -8,11 +8,11 @@ export interface CurlReply {
 }
 
 /**
- * Real curl against http://localhost:<port><path> (so it asks for HTTP/localhost), pinned to 127.0.0.1, with `args`
- * choosing the authentication (`--negotiate -u :`, `--ntlm -u user:password`...).
+ * Real curl against http://<host>:<port><path> (so it asks for HTTP/<host>; default localhost), pinned to
+ * 127.0.0.1, with `args` choosing the authentication (`--negotiate -u :`, `--ntlm -u user:password`...).
  */
-export function curl(port: number, args: string[], env: NodeJS.ProcessEnv, path = '/me'): Promise<CurlReply> {
-  const all = ['-sS', ...args, '--resolve', `localhost:${port}:127.0.0.1`, '-D', '-', '-w', '\n%{http_code}', `http://localhost:${port}${path}`];
+export function curl(port: number, args: string[], env: NodeJS.ProcessEnv, path = '/me', host = 'localhost'): Promise<CurlReply> {
+  const all = ['-sS', ...args, '--resolve', `${host}:${port}:127.0.0.1`, '-D', '-', '-w', '\n%{http_code}', `http://${host}:${port}${path}`];
   return new Promise((resolve, reject) => {
     execFile('curl', all, { env }, (error, stdout) => {
       if (error) return reject(error);

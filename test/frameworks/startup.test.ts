@@ -3,51 +3,16 @@
  * configuration serves curl --negotiate; one that cannot work (no keytab, a package list the strategy refuses)
  * stops before listening, non-zero, with a message that names the cause and no stack.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { realm as testRealm, realmEnv } from '../realm';
 import { curl } from './curl';
 import type { Framework } from './example-server';
+import { npmStart as startExampleWithNpm, type Started } from '../npm-start';
 
 const realm = testRealm();
 const FRAMEWORKS: Framework[] = ['express', 'koa', 'nestjs'];
 
-interface Started {
-  /** Resolves with the port once the example printed that it listens, or with its exit code when it exits first. */
-  readonly outcome: Promise<{ port: number } | { exitCode: number | null }>;
-  output(): string;
-  /** Stops it (its process group, by pid) and waits for the exit. */
-  stop(): Promise<number | null>;
-}
-
 function npmStart(framework: Framework, env: Record<string, string>): Started {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: path.join(__dirname, '..', '..', 'examples', framework),
-    env: realmEnv({ PORT: '0', HOST: '127.0.0.1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so stopping npm stops the node it started too.
-    detached: true,
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const outcome = new Promise<{ port: number } | { exitCode: number | null }>((resolve) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const listening = /listening on http:\/\/[^:]+:(\d+)\//.exec(output);
-      if (listening) resolve({ port: Number(listening[1]) });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((exitCode) => resolve({ exitCode }));
-  });
-  return {
-    outcome,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM');
-      return exited;
-    },
-  };
+  return startExampleWithNpm(framework, realmEnv({ PORT: '0', HOST: '127.0.0.1', ...env }));
 }
 
 describe.each(FRAMEWORKS)('examples/%s with npm start', (framework) => {

@@ -224,3 +224,32 @@ export function isClientAuthFailure(err: unknown): err is AuthFailure {
   const { code, publicReason, fault } = err as Partial<AuthFailure> & { fault?: unknown };
   return typeof code === 'string' && typeof publicReason === 'string' && fault === 'peer';
 }
+
+/**
+ * Not a refusal: the sign-in succeeded, but the authorization data it carried (a Kerberos PAC, NTLM SIDs) could not
+ * be read, so the user goes on without SID and groups (`groupsFrom: 'none'`) and group checks deny. Logged only.
+ */
+export class UnreadableAuthorizationDataError extends Error {
+  readonly code = 'ERR_SSPI_AUTHORIZATION_DATA';
+  readonly fault = 'local' as const;
+  readonly hint =
+    "The KDC's or DC's authorization data did not parse; if this repeats, report it with the KDC's product and version.";
+
+  constructor(readonly problem: string) {
+    super(`the sign-in's authorization data could not be read (${problem}): the user has no SID or groups`);
+    this.name = new.target.name;
+  }
+}
+
+/** Resolving group names failed; the user keeps the unnamed groups (their SIDs), and the failure is logged. */
+export class GroupNameLookupError extends Error {
+  readonly code = 'ERR_SSPI_GROUP_NAMES';
+  readonly fault = 'local' as const;
+
+  constructor(cause: unknown) {
+    super(`looking up group names failed (${cause instanceof Error ? cause.message : String(cause)}); the groups keep their SIDs only`, {
+      cause,
+    });
+    this.name = new.target.name;
+  }
+}

@@ -16,7 +16,8 @@ export {
 } from './options/resolve-options';
 export { optionsFromEnvironment } from './options/environment';
 export { hasNegotiateCredentials } from './http/request-facts';
-export type { SspiInfo, SspiUser } from './core/user';
+export type { GroupFilter, SspiGroup, SspiInfo, SspiUser } from './core/user';
+export type { GroupNameResolver } from './core/protocol-settings';
 export type { SspiVerifyCallback, SspiVerifyResult } from './core/verify';
 export { explainError, type SspiLogger, type LogFields } from './logger';
 export type { ServerContextFactory, ServerContextLike } from './core/server-contexts';
@@ -24,6 +25,7 @@ export type { AuthScheme } from './core/authorization';
 export type { TrustFunction, TrustProxy } from './http/client-address';
 export {
   AnonymousLogonError,
+  GroupNameLookupError,
   GuestLogonError,
   HandshakeNotFoundError,
   Http2NotSupportedError,
@@ -31,6 +33,7 @@ export {
   NtlmNotAllowedError,
   PendingHandshakeLimitError,
   TooManyFailuresError,
+  UnreadableAuthorizationDataError,
   type AuthFailure,
   type HandshakeLimit,
   type HandshakeNotFoundReason,

@@ -25,7 +25,7 @@ describe('a handshake that completes in one leg', () => {
 
     expect(res.status).toBe(200);
     expect(res.headers['www-authenticate']).toBe(negotiate(serverToken('ap-rep')));
-    expect(res.body.user).toEqual({ ...ALICE, delegated: true });
+    expect(res.body.user).toEqual({ ...ALICE, delegated: true, groups: [], groupsFrom: 'none' });
     expect(res.body.authInfo).toEqual({ mechanism: 'Kerberos', principal: 'alice@EXAMPLE.TEST' });
     expect(fakes.contexts[0]!.received).toEqual([spnegoInit()]);
     expect(fakes.contexts[0]!.disposed).toBe(true);
@@ -61,7 +61,7 @@ describe('a handshake that completes in one leg', () => {
     const res = await request(createApp({ strategies: [strategyWith()] }))
       .get('/me')
       .set('Authorization', negotiate(spnegoInit()));
-    expect(Object.keys(res.body.user).sort()).toEqual(['anonymous', 'delegated', 'domain', 'mechanism', 'mutual', 'principal', 'user']);
+    expect(Object.keys(res.body.user).sort()).toEqual(['anonymous', 'delegated', 'domain', 'groups', 'groupsFrom', 'mechanism', 'mutual', 'principal', 'user']);
   });
 
   it('refuses an anonymous logon by default with a 401 that says so', async () => {

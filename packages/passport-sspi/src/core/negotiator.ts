@@ -1,5 +1,5 @@
 import { describeToken, offeredMechanisms, startsNtlm, type TokenDescription } from 'sspi-native';
-import { Http2NotSupportedError, NtlmNotAllowedError, TooManyFailuresError } from '../errors';
+import { GroupNameLookupError, Http2NotSupportedError, NtlmNotAllowedError, TooManyFailuresError } from '../errors';
 import { redactToken, type LogFields } from '../logger';
 import type { ProtocolSettings } from './protocol-settings';
 import { readAuthorization, type AuthScheme } from './authorization';
@@ -111,8 +111,28 @@ export class Negotiator {
       case 'established': {
         options.logger.debug('authenticated', { ...fields, principal: leg.user.principal });
         const mutual = options.mutualAuth && leg.finalToken ? { scheme: parsed.scheme, token: leg.finalToken } : undefined;
-        return this.#verified(leg.user, verify, { connection, remembered: false, ...(mutual && { mutual }) });
+        const user = await this.#withGroupNames(leg.user, fields);
+        return this.#verified(user, verify, { connection, remembered: false, ...(mutual && { mutual }) });
       }
+    }
+  }
+
+  /** Names the user's groups when `options.groupNames` asks for it; a failed lookup leaves the SIDs alone. */
+  async #withGroupNames(user: SspiUser, fields: LogFields): Promise<SspiUser> {
+    const resolve = this.options.groupNames;
+    if (resolve === undefined || user.groups.length === 0) return user;
+    try {
+      const names = await resolve(user.groups.map((g) => g.sid));
+      return {
+        ...user,
+        groups: user.groups.map((group, i) => {
+          const name = names[i];
+          return typeof name === 'string' && name !== '' ? { ...group, name } : group;
+        }),
+      };
+    } catch (error) {
+      this.options.logger.warn('group names unavailable', new GroupNameLookupError(error), fields);
+      return user;
     }
   }
 

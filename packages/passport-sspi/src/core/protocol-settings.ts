@@ -1,5 +1,9 @@
 import type { SspiLogger } from '../logger';
 import type { ServerContextSource } from './server-contexts';
+import type { GroupFilter } from './user';
+
+/** Names for group SIDs, in order; `undefined` where a SID has none. */
+export type GroupNameResolver = (sids: readonly string[]) => Promise<readonly (string | undefined)[]>;
 
 /**
  * What the protocol core runs on: the strategy's options after resolution (options/resolve-options.ts), reduced
@@ -17,6 +21,10 @@ export interface ProtocolSettings {
   readonly allowAnonymous: boolean;
   readonly allowGuest: boolean;
   readonly persistAuthentication: boolean;
+  /** Which of a sign-in's groups the user keeps. */
+  readonly groupFilter: GroupFilter;
+  /** Looks up names for the kept groups before verify; absent: SIDs only. */
+  readonly groupNames?: GroupNameResolver;
   readonly logger: SspiLogger;
   /** Server contexts, from sspi-native or the application's `contextFactory`. */
   readonly contexts: ServerContextSource;

@@ -4,6 +4,7 @@ import {
   GuestLogonError,
   HandshakeNotFoundError,
   PendingHandshakeLimitError,
+  UnreadableAuthorizationDataError,
   isClientAuthFailure,
   type AuthFailure,
 } from '../errors';
@@ -13,7 +14,7 @@ import type { AuthScheme } from './authorization';
 import type { ConnectionStates } from './connection-state';
 import type { Connection } from './protocol-request';
 import { disposeQuietly, type ServerContextLike } from './server-contexts';
-import { userFromIdentity, type SspiUser } from './user';
+import { userFromIdentity, type GroupFilter, type SspiUser } from './user';
 
 /** What one leg came to. Server faults are not here: they are thrown. */
 export type Leg =
@@ -56,9 +57,12 @@ export async function exchangeToken(leg: TokenLeg, options: ProtocolSettings, st
   const context = pending ? pending.context : await options.contexts.create();
   let parked = false;
   try {
-    const result = await step(context, token);
+    const result = await step(context, token, options.groupFilter);
     if (result.kind !== 'stepped') return result;
-    const { outputToken, user } = result;
+    const { outputToken, user, authorizationProblem } = result;
+    if (authorizationProblem !== undefined) {
+      logger.warn('unreadable authorization data', new UnreadableAuthorizationDataError(authorizationProblem), fields);
+    }
 
     if (user) {
       if (user.anonymous && !options.allowAnonymous) return { kind: 'refused', error: new AnonymousLogonError() };
@@ -84,17 +88,30 @@ export async function exchangeToken(leg: TokenLeg, options: ProtocolSettings, st
   }
 }
 
-type Stepped = { readonly kind: 'stepped'; readonly outputToken?: Buffer; readonly user?: SspiUser };
+type Stepped = {
+  readonly kind: 'stepped';
+  readonly outputToken?: Buffer;
+  readonly user?: SspiUser;
+  /** Why the PAC or NTLM SIDs of a completed sign-in could not be read. */
+  readonly authorizationProblem?: string;
+};
 
 /** One native step; a failure the client caused is a refusal, anything else the server's fault (thrown). */
-async function step(context: ServerContextLike, token: Buffer): Promise<Stepped | Extract<Leg, { kind: 'refused' }>> {
+async function step(
+  context: ServerContextLike,
+  token: Buffer,
+  keepGroup: GroupFilter,
+): Promise<Stepped | Extract<Leg, { kind: 'refused' }>> {
   try {
     const stepped = await context.step(token);
     const outputToken = stepped.token && stepped.token.length > 0 ? stepped.token : undefined;
+    const identity = stepped.done ? context.identity() : undefined;
+    const problem = identity?.domainAccount?.problem;
     return {
       kind: 'stepped',
       ...(outputToken && { outputToken }),
-      ...(stepped.done && { user: userFromIdentity(context.identity()) }),
+      ...(identity && { user: userFromIdentity(identity, keepGroup) }),
+      ...(problem !== undefined && { authorizationProblem: problem }),
     };
   } catch (error) {
     if (!isClientAuthFailure(error)) throw error;

@@ -1,5 +1,6 @@
-import { checkCredentialsOptions, type Credentials, type SecurityPackage } from 'sspi-native';
-import type { ProtocolSettings } from '../core/protocol-settings';
+import { checkCredentialsOptions, isEffectiveGroup, lookupAccounts, type Credentials, type SecurityPackage } from 'sspi-native';
+import type { GroupNameResolver, ProtocolSettings } from '../core/protocol-settings';
+import type { GroupFilter } from '../core/user';
 import { customContextSource, nativeContextSource, type ServerContextFactory } from '../core/server-contexts';
 import type { TrustFunction, TrustProxy } from '../http/client-address';
 import { createDebuglogLogger, type SspiLogger } from '../logger';
@@ -92,6 +93,19 @@ export interface SspiStrategyOptionsBase {
    * Default `false` (the socket's peer address).
    */
   trustProxy?: TrustProxy;
+  /**
+   * Which of the sign-in's group SIDs the user keeps, from the PAC, the NTLM SIDs or the Windows token. Default:
+   * sspi-native's `isEffectiveGroup` (enabled, not deny-only, not the logon SID, not an integrity label).
+   */
+  groupFilter?: GroupFilter;
+  /**
+   * Names for the kept groups (`CORP\\Engineering`), looked up after the handshake and before verify:
+   * `'lsa'` asks Windows (LookupAccountSid, off the event loop; Windows only); a function
+   * `(sids) => Promise<(string | undefined)[]>` asks anything else, e.g. passport-sspi-ad's `enricher.groupNames`
+   * over LDAP (its cache makes repeat sign-ins free). A failed lookup is logged and leaves the SIDs. Default
+   * `false`: SIDs only, no lookup.
+   */
+  groupNames?: false | 'lsa' | GroupNameResolver;
   /**
    * Receives handshake progress (`debug`) and failures with their typed error and hint (`warn`); `console` fits.
    * Tokens appear only as their first 16 base64 characters and length. Default: `util.debuglog('passport-sspi')`,
@@ -206,6 +220,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     allowAnonymous: optionalBoolean('allowAnonymous', options.allowAnonymous, false),
     allowGuest: optionalBoolean('allowGuest', options.allowGuest, false),
     persistAuthentication: optionalBoolean('persistAuthentication', options.persistAuthentication, false),
+    groupFilter: optionalFunction<GroupFilter>('groupFilter', options.groupFilter) ?? isEffectiveGroup,
+    ...resolveGroupNames(options.groupNames),
     trustProxy: compileTrustProxy(options.trustProxy),
     logger,
     contexts:
@@ -213,6 +229,27 @@ export function resolveOptions(input: unknown): ResolvedOptions {
         ? customContextSource(customFactory)
         : nativeContextSource(credentials !== undefined ? { credentials } : { acquire }),
   });
+}
+
+function resolveGroupNames(value: unknown): { groupNames?: GroupNameResolver } {
+  if (value === undefined || value === false) return {};
+  if (typeof value === 'function') return { groupNames: value as GroupNameResolver };
+  if (value !== 'lsa') {
+    throw optionTypeError('groupNames', "false, 'lsa' or a function (sids) => Promise<(string | undefined)[]>", value);
+  }
+  if (process.platform !== 'win32') {
+    throw optionConflictError(
+      "options.groupNames 'lsa' asks Windows' LSA, which only exists on Windows: on Linux and macOS pass a resolver " +
+        "function, e.g. passport-sspi-ad's enricher.groupNames, or leave groupNames out",
+    );
+  }
+  return { groupNames: lsaGroupNames };
+}
+
+/** LookupAccountSid for each SID, off the event loop; SIDs without an account keep no name. */
+async function lsaGroupNames(sids: readonly string[]): Promise<(string | undefined)[]> {
+  const accounts = await lookupAccounts(sids);
+  return accounts.map((a) => (a.found && a.name !== undefined ? (a.domain ? `${a.domain}\\${a.name}` : a.name) : undefined));
 }
 
 function resolveCredentials(value: unknown): Credentials | PromiseLike<Credentials> | undefined {
