@@ -101,7 +101,8 @@ export interface NativeBinding {
     target: string,
     mutual: boolean,
     delegate: boolean,
-    channelBindings?: Buffer,
+    channelBindings: Buffer | undefined,
+    securityLayer: boolean,
   ) => NativeClientContext;
 }
 

@@ -27,6 +27,7 @@ export class ClientContext extends SecurityContext<NativeClientContext> {
         flags.mutualAuth,
         flags.delegate,
         channelBindings,
+        flags.securityLayer,
       ),
       'initiate',
     );

@@ -26,7 +26,7 @@ export interface ResolvedCredentialsOptions {
 
 export interface ResolvedClientContextOptions {
   readonly target: string;
-  readonly flags: { readonly mutualAuth: boolean; readonly delegate: boolean };
+  readonly flags: { readonly mutualAuth: boolean; readonly delegate: boolean; readonly securityLayer: boolean };
   /** A copy of {@link ClientContextOptions.channelBindings}; absent when none were given. */
   readonly channelBindings?: Buffer;
 }
@@ -207,7 +207,11 @@ export function resolveClientContextOptions(options: unknown): ResolvedClientCon
   const channelBindings = optionalChannelBindings(options, 'options');
   const resolved = {
     target,
-    flags: Object.freeze({ mutualAuth: flag('mutualAuth', true), delegate: flag('delegate', false) }),
+    flags: Object.freeze({
+      mutualAuth: flag('mutualAuth', true),
+      delegate: flag('delegate', false),
+      securityLayer: flag('securityLayer', true),
+    }),
     ...(channelBindings !== undefined && { channelBindings }),
   } satisfies ResolvedClientContextOptions;
   return Object.freeze(resolved);

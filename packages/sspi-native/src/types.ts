@@ -42,6 +42,12 @@ export interface ClientContextFlags {
   mutualAuth?: boolean;
   /** Forward the client's TGT to the server (Kerberos delegation). Default false. */
   delegate?: boolean;
+  /**
+   * Offer message integrity and confidentiality (GSS_C_INTEG_FLAG/GSS_C_CONF_FLAG, ISC_REQ_INTEGRITY/
+   * ISC_REQ_CONFIDENTIALITY). Default true. `false` for a SASL bind over TLS: Active Directory (and Samba) refuse a
+   * bind whose authenticator announces sign or seal when TLS already protects the connection.
+   */
+  securityLayer?: boolean;
 }
 
 export interface ClientContextOptions {

@@ -105,7 +105,7 @@ describe('checkCredentialsOptions', () => {
 describe('resolveClientContextOptions', () => {
   it('defaults to mutual authentication without delegation', () => {
     const resolved = resolveClientContextOptions({ target: 'HTTP/web.example.test' });
-    expect(resolved).toEqual({ target: 'HTTP/web.example.test', flags: { mutualAuth: true, delegate: false } });
+    expect(resolved).toEqual({ target: 'HTTP/web.example.test', flags: { mutualAuth: true, delegate: false, securityLayer: true } });
     expect(Object.isFrozen(resolved)).toBe(true);
     expect(Object.isFrozen(resolved.flags)).toBe(true);
   });

@@ -158,6 +158,9 @@ struct ClientOptions {
   std::string target;  // HTTP/host, HTTP@host or HTTP/host@REALM
   bool mutual = true;
   bool delegate = false;
+  // Offer message integrity and confidentiality. Off for a SASL bind over TLS, which Active
+  // Directory refuses when the authenticator announces them.
+  bool security_layer = true;
   Bytes channel_bindings;
 };
 

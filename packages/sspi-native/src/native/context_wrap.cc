@@ -170,6 +170,7 @@ ClientContextWrap::ClientContextWrap(const Napi::CallbackInfo& info)
   // 5th argument: channel bindings (application data), Buffer or undefined.
   auto bindings = ToBytes(info[4], "channelBindings");
   if (bindings) options.channel_bindings = std::move(*bindings);
+  options.security_layer = info[5].IsUndefined() ? true : info[5].ToBoolean().Value();
   context_ = backend::NewClientContext(std::move(credentials), std::move(options));
 }
 

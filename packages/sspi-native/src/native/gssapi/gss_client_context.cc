@@ -81,6 +81,9 @@ StepResult GssClientContext::step(const Bytes* input) {
   OM_uint32 req = 0;
   if (options_.mutual) req |= GSS_C_MUTUAL_FLAG;
   if (options_.delegate) req |= GSS_C_DELEG_FLAG;
+  // Asked for explicitly: initiator credentials carry NO_CI_FLAGS (gss_credentials.cc), so MIT
+  // announces integrity and confidentiality only when they are requested here.
+  if (options_.security_layer) req |= GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG;
 
   const Api* api = credentials_->api();
   gss_buffer_desc in{0, nullptr};

@@ -234,6 +234,17 @@ Status RequireAll(const Api* api, backend::CredentialOptions& o, gss_OID_set act
   return {};
 }
 
+// MIT announces integrity and confidentiality in every Kerberos authenticator unless the credential
+// says otherwise; with this option it announces only what the context requests, so a client context
+// can leave them out (flags.securityLayer: false) for a SASL bind over TLS. Best effort: a library
+// without the option keeps announcing them, which only such binds notice.
+void AnnounceOnlyRequestedProtection(const Api* api, gss_cred_id_t* cred) {
+  if (api->set_cred_option == nullptr) return;
+  OM_uint32 minor = 0;
+  gss_buffer_desc empty{0, nullptr};
+  api->set_cred_option(&minor, cred, &oids::krb5_cred_no_ci_flags, &empty);
+}
+
 // False only when the library lists its mechanisms and `mech` is not among them.
 bool MechanismInstalled(const Api* api, const gss_OID_desc& mech) {
   if (api->indicate_mechs == nullptr) return true;
@@ -297,6 +308,9 @@ AcquireResult AcquireCredentials(CredentialOptions& options) {
     result.status = acquired.status;
     gss::ExplainMissingNtlm(api, options, &result.status);
     return result;
+  }
+  if (options.usage == Usage::Initiate && gss::Has(options.packages, Package::Kerberos)) {
+    gss::AnnounceOnlyRequestedProtection(api, &acquired.cred);
   }
   // Owned from here on, so every early return below releases it.
   auto credentials = std::make_shared<GssCredentials>(api, acquired.cred, options.usage,

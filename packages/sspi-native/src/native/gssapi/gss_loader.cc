@@ -74,6 +74,7 @@ Loaded Load() {
   Resolve(handle, "gss_set_neg_mechs", &a.set_neg_mechs);
   Resolve(handle, "gss_indicate_mechs", &a.indicate_mechs);
   Resolve(handle, "gss_get_name_attribute", &a.get_name_attribute);
+  Resolve(handle, "gss_set_cred_option", &a.set_cred_option);
   if (!Resolve(handle, "krb5_gss_register_acceptor_identity", &a.register_acceptor_identity)) {
     Resolve(handle, "gsskrb5_register_acceptor_identity", &a.register_acceptor_identity);
   }

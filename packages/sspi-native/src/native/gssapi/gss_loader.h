@@ -28,6 +28,7 @@ using AcquireCredWithPasswordFn = OM_uint32 (*)(OM_uint32*, gss_name_t, gss_buff
                                                 gss_OID_set*, OM_uint32*);
 using SetNegMechsFn = OM_uint32 (*)(OM_uint32*, gss_cred_id_t, gss_OID_set);
 using RegisterAcceptorIdentityFn = OM_uint32 (*)(const char*);
+using SetCredOptionFn = OM_uint32 (*)(OM_uint32*, gss_cred_id_t*, const gss_OID, const gss_buffer_t);
 // RFC 6680 (gssapi_ext.h): name attributes, where a Kerberos PAC and gss-ntlmssp's SIDs appear.
 using GetNameAttributeFn = OM_uint32 (*)(OM_uint32*, gss_name_t, gss_buffer_t, int*, int*,
                                          gss_buffer_t, gss_buffer_t, int*);
@@ -55,6 +56,7 @@ struct Api {
   // Process-wide default keytab for krb5 acceptors (MIT krb5_gss_, Heimdal gsskrb5_ prefix).
   RegisterAcceptorIdentityFn register_acceptor_identity;
   GetNameAttributeFn get_name_attribute;  // RFC 6680 (MIT >= 1.8, Heimdal)
+  SetCredOptionFn set_cred_option;        // MIT, Heimdal: mechanism-specific credential options
   // RFC 2744, but only used to explain a failure (which mechanism is not installed), so a library
   // without it still works.
   decltype(&::gss_indicate_mechs) indicate_mechs;

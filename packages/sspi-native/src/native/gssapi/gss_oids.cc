@@ -13,6 +13,7 @@ char kNtlm[] = "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a";
 char kNtHostbased[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x01\x04";
 char kNtUserName[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x01\x01";
 char kNtKrb5Principal[] = "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02\x01";
+char kKrb5CredNoCiFlags[] = "\x2a\x85\x70\x2b\x0d\x1d";
 
 constexpr OM_uint32 Len(size_t with_nul) { return static_cast<OM_uint32>(with_nul - 1); }
 
@@ -25,6 +26,7 @@ gss_OID_desc ntlm = {Len(sizeof kNtlm), kNtlm};
 gss_OID_desc nt_hostbased_service = {Len(sizeof kNtHostbased), kNtHostbased};
 gss_OID_desc nt_user_name = {Len(sizeof kNtUserName), kNtUserName};
 gss_OID_desc nt_krb5_principal = {Len(sizeof kNtKrb5Principal), kNtKrb5Principal};
+gss_OID_desc krb5_cred_no_ci_flags = {Len(sizeof kKrb5CredNoCiFlags), kKrb5CredNoCiFlags};
 
 bool Equal(gss_const_OID a, const gss_OID_desc& b) {
   return a != GSS_C_NO_OID && a->length == b.length &&

@@ -19,6 +19,9 @@ extern gss_OID_desc ntlm;            // 1.3.6.1.4.1.311.2.2.10 (gss-ntlmssp)
 extern gss_OID_desc nt_hostbased_service;  // 1.2.840.113554.1.2.1.4: service@host
 extern gss_OID_desc nt_user_name;          // 1.2.840.113554.1.2.1.1: alice, DOMAIN\alice
 extern gss_OID_desc nt_krb5_principal;     // 1.2.840.113554.1.2.2.1: HTTP/host@REALM
+// 1.2.752.43.13.29, MIT's GSS_KRB5_CRED_NO_CI_FLAGS_X: an initiator credential whose authenticator
+// announces integrity/confidentiality only when the context asks for them.
+extern gss_OID_desc krb5_cred_no_ci_flags;
 
 bool Equal(gss_const_OID a, const gss_OID_desc& b);
 

@@ -25,8 +25,8 @@ std::wstring SpnFromTarget(const std::string& target) {
 }
 
 unsigned long RequestFlags(const backend::ClientOptions& options) {
-  unsigned long flags = ISC_REQ_CONNECTION | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY |
-                        ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT;
+  unsigned long flags = ISC_REQ_CONNECTION | ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT;
+  if (options.security_layer) flags |= ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY;
   if (options.mutual) flags |= ISC_REQ_MUTUAL_AUTH;
   if (options.delegate) flags |= ISC_REQ_DELEGATE;
   return flags;
