@@ -39,6 +39,8 @@ export interface Dc {
   readonly spn: string;
   readonly serviceHost: string;
   readonly servicePrincipal: string;
+  /** The account behind the SPNs: `principal` (svc-http@CORP.TEST) has keys in `keytab` too, for client logons. */
+  readonly serviceAccount: { readonly name: string; readonly principal: string; readonly dn: string; readonly sid: string };
   readonly bind: { readonly dn: string; readonly upn: string; readonly password: string };
   readonly exec: readonly string[];
   readonly domainSid: string;
@@ -56,6 +58,19 @@ export function dcUnavailable(): string | undefined {
  * `describe` when a DC runs, else `describe.skip` (with `.each` and the rest); the global setup printed why once.
  */
 export const describeWithDc: jest.Describe = dcUnavailable() === undefined ? describe : describe.skip;
+
+/** The environment of a server signing users in against the DC: its realm, the HTTP service's keytab, NTLM on. */
+export function dcServerEnv(domain: Dc, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    KRB5_CONFIG: domain.krb5Config,
+    KRB5_KTNAME: domain.keytab,
+    SSPI_PACKAGES: 'Negotiate,Kerberos,NTLM',
+    ...extra,
+  };
+}
 
 let cached: Dc | undefined;
 

@@ -50,3 +50,13 @@ export async function portOf(started: Started): Promise<number> {
   if (!('port' in outcome)) throw new Error(`did not start (exit ${outcome.exitCode}):\n${started.output()}`);
   return outcome.port;
 }
+
+/** Waits for a start that must fail: exit 1 before listening, the cause in the output, no stack trace. */
+export async function expectRefusedStart(started: Started, message: RegExp): Promise<void> {
+  const outcome = await started.outcome;
+  await started.stop();
+  expect(outcome).toEqual({ exitCode: 1 });
+  expect(started.output()).toMatch(message);
+  expect(started.output()).not.toMatch(/listening on/);
+  expect(started.output()).not.toMatch(/^\s+at /m);
+}

@@ -4,7 +4,7 @@
  * groups from the PAC, NTLM the SIDs the DC returned when it validated the logon: the same shape either way, and
  * the shape the Windows backend builds from the logon token.
  */
-import { dc, describeWithDc, type Dc } from '../dc';
+import { dc, dcServerEnv, describeWithDc, type Dc } from '../dc';
 import { curl } from './curl';
 import type { Framework } from './example-server';
 import { npmStart, portOf, type Started } from '../npm-start';
@@ -12,15 +12,7 @@ import { npmStart, portOf, type Started } from '../npm-start';
 const FRAMEWORKS: Framework[] = ['express', 'koa', 'nestjs'];
 
 function startOnDc(framework: Framework, domain: Dc): Started {
-  const env = {
-    ...process.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    KRB5_CONFIG: domain.krb5Config,
-    KRB5_KTNAME: domain.keytab,
-    SSPI_PACKAGES: 'Negotiate,Kerberos,NTLM',
-  };
-  return npmStart(framework, env, domain.exec);
+  return npmStart(framework, dcServerEnv(domain), domain.exec);
 }
 
 /** curl as a browser on a domain PC would ask: for HTTP/web.corp.test, with the DC's realm. */

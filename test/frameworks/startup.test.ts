@@ -6,7 +6,7 @@
 import { realm as testRealm, realmEnv } from '../realm';
 import { curl } from './curl';
 import type { Framework } from './example-server';
-import { npmStart as startExampleWithNpm, type Started } from '../npm-start';
+import { expectRefusedStart, npmStart as startExampleWithNpm, type Started } from '../npm-start';
 
 const realm = testRealm();
 const FRAMEWORKS: Framework[] = ['express', 'koa', 'nestjs'];
@@ -49,12 +49,6 @@ describe.each(FRAMEWORKS)('examples/%s with npm start', (framework) => {
     ['a package list the strategy refuses', { SSPI_PACKAGES: 'Negotiate' }, /SSPI_PACKAGES="Negotiate": 'Negotiate' needs 'Kerberos' and\/or 'NTLM'/],
     ['a port that is no port', { PORT: 'eighty' }, /PORT="eighty" is not a TCP port/],
   ])('exits non-zero before listening on %s, naming it', async (_case, env, message) => {
-    const started = npmStart(framework, env);
-    const outcome = await started.outcome;
-    await started.stop();
-    expect(outcome).toEqual({ exitCode: 1 });
-    expect(started.output()).toMatch(message);
-    expect(started.output()).not.toMatch(/listening on/);
-    expect(started.output()).not.toMatch(/^\s+at /m);
+    await expectRefusedStart(npmStart(framework, env), message);
   });
 });
