@@ -17,7 +17,6 @@ export { isMemberOf } from './membership';
 export type { MemberCandidate } from './membership';
 export { escapeFilterValue, sidFilterValue } from './filter-value';
 export { objectSidFilter } from './filters';
-export { sidFromString, sidToString } from './sid';
 export { guidFromString, guidToString } from './guid';
 export { fileTimeToDate, generalizedTimeToDate } from './ad-time';
 export { ACCOUNT_CONTROL_FLAGS, decodeAccountControl } from './account-control';
