@@ -3,13 +3,16 @@
  * and GSS numbers they match and a hint naming the likely cause and fix for each.
  */
 import {
+  AccountRevokedError,
   ClockSkewError,
   ContextExpiredError,
   ContextStateError,
   CredentialsExpiredError,
   InvalidTokenError,
+  KdcUnreachableError,
   LogonDeniedError,
   NoCredentialsError,
+  PasswordExpiredError,
   ReplayError,
   SspiError,
   TargetUnknownError,
@@ -63,6 +66,7 @@ export const GSS_S_OLD_TOKEN = 1 << 2;
 
 // krb5 codes (/usr/include/krb5/krb5.h) and MIT's GSS mechanism tables, as signed 32-bit.
 export const krb5 = {
+  KDC_ERR_NAME_EXP: -1765328383,
   KDC_ERR_C_PRINCIPAL_UNKNOWN: -1765328378,
   KDC_ERR_S_PRINCIPAL_UNKNOWN: -1765328377,
   KDC_ERR_POLICY: -1765328372,
@@ -241,23 +245,47 @@ export const TABLE: readonly Rule[] = [
     hint: 'The client used a mechanism other than the one this context was started with.',
   },
   {
-    minors: [krb5.AP_ERR_TKT_EXPIRED, krb5.KDC_ERR_KEY_EXP],
+    minors: [krb5.AP_ERR_TKT_EXPIRED],
     error: CredentialsExpiredError,
-    summary: 'the ticket or password expired',
+    summary: 'the ticket expired',
     hint:
-      'The client ticket (or the account password) expired: renew it (`kinit`, log off and on) ' +
-      'and check the clocks if it should still be valid.',
+      'The client ticket expired: renew it (`kinit`, log off and on) and check the clocks if it should still ' +
+      'be valid.',
   },
   {
-    minors: [
-      krb5.KDC_ERR_PREAUTH_FAILED,
-      krb5.KDC_ERR_C_PRINCIPAL_UNKNOWN,
-      krb5.KDC_ERR_CLIENT_REVOKED,
-      krb5.KDC_ERR_POLICY,
-    ],
+    minors: [krb5.KDC_ERR_KEY_EXP],
+    error: PasswordExpiredError,
+    summary: 'the password expired',
+    hint:
+      'The KDC refuses initial tickets until the password is changed (`kpasswd`, Ctrl+Alt+Del on Windows, or ' +
+      "an administrator's reset). An Active Directory KDC says so only after checking the password; MIT's says " +
+      'so for any password.',
+  },
+  {
+    minors: [krb5.KDC_ERR_CLIENT_REVOKED, krb5.KDC_ERR_NAME_EXP],
+    error: AccountRevokedError,
+    summary: 'the account may not log on',
+    hint:
+      'The account is disabled, locked out or expired (Active Directory: userAccountControl ACCOUNTDISABLE, ' +
+      "lockoutTime, accountExpires; MIT: `kadmin getprinc` shows DISALLOW_ALL_TIX or an expiration date). AD " +
+      'answers so for a disabled or expired account only after checking the password, for a locked-out account ' +
+      "for any password; MIT's KDC for any password.",
+  },
+  {
+    minors: [krb5.AP_ERR_BAD_INTEGRITY],
+    phases: ['acquire-initiate'],
+    error: LogonDeniedError,
+    summary: 'the password is wrong',
+    hint:
+      "The KDC's reply to the initial ticket request could not be decrypted with the key made from the password " +
+      '(or from the client keytab): a wrong password for an account that needs no pre-authentication, or a stale ' +
+      'client keytab (export it again).',
+  },
+  {
+    minors: [krb5.KDC_ERR_PREAUTH_FAILED, krb5.KDC_ERR_C_PRINCIPAL_UNKNOWN, krb5.KDC_ERR_POLICY],
     error: LogonDeniedError,
     summary: 'the logon was refused',
-    hint: 'Wrong password, unknown or disabled account, or a KDC policy refused the logon.',
+    hint: 'Wrong password, unknown account, or a KDC policy refused the logon.',
   },
   // gss-ntlmssp reports a refused NTLM logon as GSS_S_FAILURE with an errno as the minor code. The class (and so
   // the client's publicReason, "logon failed") is the same for all of them; only the operator's hint says which.
@@ -317,7 +345,7 @@ export const TABLE: readonly Rule[] = [
   },
   {
     minors: [krb5.KDC_UNREACH, krb5.REALM_UNKNOWN, krb5.REALM_CANT_RESOLVE, krb5.CONFIG_NODEFREALM],
-    error: SspiError,
+    error: KdcUnreachableError,
     summary: 'the Kerberos realm could not be reached',
     hint: HINT_KDC,
   },

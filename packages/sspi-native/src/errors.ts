@@ -133,8 +133,20 @@ export class UnsupportedMechanismError extends SspiError {
 
 /** The logon itself was refused (bad password, unknown user, disabled account): deliberately not told apart. */
 export class LogonDeniedError extends SspiError {
-  override readonly code = 'ERR_SSPI_LOGON_DENIED';
-  override readonly publicReason = 'logon failed';
+  // Typed as string, not the literal: AccountRevokedError refines both.
+  override readonly code: string = 'ERR_SSPI_LOGON_DENIED';
+  override readonly publicReason: string = 'logon failed';
+}
+
+/**
+ * The account may not log on although it exists: disabled, locked out or expired. Kerberos reports all three as
+ * KDC_ERR_CLIENT_REVOKED (MIT also KDC_ERR_NAME_EXP for an expired principal); Windows as ERROR_ACCOUNT_DISABLED,
+ * ERROR_ACCOUNT_LOCKED_OUT or ERROR_ACCOUNT_EXPIRED. A LogonDeniedError, so code that treats every refused logon
+ * alike keeps working; its own code and public reason tell it apart for a password sign-in.
+ */
+export class AccountRevokedError extends LogonDeniedError {
+  override readonly code = 'ERR_SSPI_ACCOUNT_REVOKED';
+  override readonly publicReason = 'the account is disabled, locked out or expired';
 }
 
 export class ContextExpiredError extends SspiError {
@@ -143,11 +155,30 @@ export class ContextExpiredError extends SspiError {
 }
 
 export class CredentialsExpiredError extends SspiError {
-  override readonly code = 'ERR_SSPI_CREDENTIALS_EXPIRED';
-  override readonly publicReason = 'the credentials expired';
+  // Typed as string, not the literal: PasswordExpiredError refines both.
+  override readonly code: string = 'ERR_SSPI_CREDENTIALS_EXPIRED';
+  override readonly publicReason: string = 'the credentials expired';
 }
 
 /** A context was used out of order: stepped while a step is running, after done, after dispose. */
 export class ContextStateError extends SspiError {
   override readonly code = 'ERR_SSPI_CONTEXT_STATE';
+}
+
+/**
+ * The password is right but has expired, or must be changed before the first logon (Kerberos KDC_ERR_KEY_EXPIRED,
+ * Windows ERROR_PASSWORD_EXPIRED / ERROR_PASSWORD_MUST_CHANGE). A CredentialsExpiredError, like an expired ticket.
+ */
+export class PasswordExpiredError extends CredentialsExpiredError {
+  override readonly code = 'ERR_SSPI_PASSWORD_EXPIRED';
+  override readonly publicReason = 'the password has expired and must be changed';
+}
+
+/**
+ * No KDC (domain controller) of the realm could be reached or located: the KDC is down or firewalled, or the realm
+ * is missing from krb5.conf / DNS. Always this host's problem (or the network's), never the user's.
+ */
+export class KdcUnreachableError extends SspiError {
+  override readonly code = 'ERR_SSPI_KDC_UNREACHABLE';
+  override readonly publicReason = 'the domain controller could not be reached';
 }

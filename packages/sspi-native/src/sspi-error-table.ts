@@ -5,13 +5,15 @@
  * mingw-w64's winerror.h.
  */
 import {
+  AccountRevokedError,
   ClockSkewError,
   ContextExpiredError,
   ContextStateError,
-  CredentialsExpiredError,
   InvalidTokenError,
+  KdcUnreachableError,
   LogonDeniedError,
   NoCredentialsError,
+  PasswordExpiredError,
   SspiError,
   TargetUnknownError,
   UnsupportedError,
@@ -214,7 +216,7 @@ const LOGON_RULES: readonly SspiRule[] = [
   },
   {
     codes: [win32.ERROR_ACCOUNT_LOCKED_OUT],
-    error: LogonDeniedError,
+    error: AccountRevokedError,
     summary: 'the account is locked out',
     hint:
       'Too many wrong passwords: wait for the lockout to end or unlock the account (Active Directory Users and ' +
@@ -223,13 +225,13 @@ const LOGON_RULES: readonly SspiRule[] = [
   },
   {
     codes: [win32.ERROR_ACCOUNT_DISABLED],
-    error: LogonDeniedError,
+    error: AccountRevokedError,
     summary: 'the account is disabled',
     hint: 'An administrator disabled the account; enable it in AD (`Enable-ADAccount`) if it should log on.',
   },
   {
     codes: [win32.ERROR_ACCOUNT_EXPIRED],
-    error: LogonDeniedError,
+    error: AccountRevokedError,
     summary: 'the account expired',
     hint: "The account's expiry date has passed: extend it in AD (Account tab, 'Account expires').",
   },
@@ -243,7 +245,7 @@ const LOGON_RULES: readonly SspiRule[] = [
   },
   {
     codes: [win32.ERROR_PASSWORD_EXPIRED, win32.ERROR_PASSWORD_MUST_CHANGE],
-    error: CredentialsExpiredError,
+    error: PasswordExpiredError,
     summary: 'the password expired',
     hint:
       'The password must be changed before the account can log on. For a service account, set a new password ' +
@@ -404,13 +406,13 @@ const DOMAIN_RULES: readonly SspiRule[] = [
   },
   {
     codes: [sec.SEC_E_NO_AUTHENTICATING_AUTHORITY],
-    error: SspiError,
+    error: KdcUnreachableError,
     summary: 'no authority could be contacted',
     hint: 'The client found no KDC for its domain, or the domain name in `user` is wrong. ' + HINT_DC,
   },
   {
     codes: [win32.ERROR_NO_LOGON_SERVERS, win32.ERROR_DOMAIN_CONTROLLER_NOT_FOUND, win32.RPC_S_SERVER_UNAVAILABLE],
-    error: SspiError,
+    error: KdcUnreachableError,
     summary: 'no domain controller is available',
     hint: HINT_DC,
   },

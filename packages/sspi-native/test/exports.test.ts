@@ -3,6 +3,7 @@ import * as sspi from '../src/index';
 
 it('exports exactly the public API', () => {
   expect(Object.keys(sspi).sort()).toEqual([
+    'AccountRevokedError',
     'ClientContext',
     'ClockSkewError',
     'ContextExpiredError',
@@ -10,12 +11,14 @@ it('exports exactly the public API', () => {
     'Credentials',
     'CredentialsExpiredError',
     'InvalidTokenError',
+    'KdcUnreachableError',
     'LibraryMissingError',
     'LogonDeniedError',
     'NativeLoadError',
     'NoCredentialsError',
     'NtlmSidsFormatError',
     'PacFormatError',
+    'PasswordExpiredError',
     'ReplayError',
     'ServerContext',
     'SidFormatError',

@@ -1,14 +1,17 @@
 // fromNative() against hand-made native error objects, shaped as src/native/js_values.cc builds
 // them. The numbers are the ones MIT krb5 1.20 actually returned in the native tests.
 import {
+  AccountRevokedError,
   ClockSkewError,
   ContextExpiredError,
   ContextStateError,
   CredentialsExpiredError,
   InvalidTokenError,
+  KdcUnreachableError,
   LibraryMissingError,
   LogonDeniedError,
   NoCredentialsError,
+  PasswordExpiredError,
   ReplayError,
   SspiError,
   TargetUnknownError,
@@ -48,6 +51,12 @@ describe('fromNative', () => {
     ['token header', GSS_S_FAILURE, krb5.G_BAD_TOK_HEADER, 'gss_accept_sec_context', InvalidTokenError, /truncated/],
     ['expired ticket', GSS_S_FAILURE, krb5.AP_ERR_TKT_EXPIRED, 'gss_accept_sec_context', CredentialsExpiredError, /kinit/],
     ['bad password', GSS_S_FAILURE, krb5.KDC_ERR_PREAUTH_FAILED, 'gss_acquire_cred_with_password', LogonDeniedError, /password/],
+    ['unknown user', GSS_S_NO_CRED, krb5.KDC_ERR_C_PRINCIPAL_UNKNOWN, 'gss_acquire_cred_with_password', LogonDeniedError, /unknown account/],
+    ['password expired', GSS_S_NO_CRED, krb5.KDC_ERR_KEY_EXP, 'gss_acquire_cred_with_password', PasswordExpiredError, /kpasswd/],
+    ['account disabled or locked', GSS_S_NO_CRED, krb5.KDC_ERR_CLIENT_REVOKED, 'gss_acquire_cred_with_password', AccountRevokedError, /locked out/],
+    ['principal expired (MIT)', GSS_S_NO_CRED, krb5.KDC_ERR_NAME_EXP, 'gss_acquire_cred_with_password', AccountRevokedError, /expiration date/],
+    ['KDC unreachable', GSS_S_NO_CRED, krb5.KDC_UNREACH, 'gss_acquire_cred_with_password', KdcUnreachableError, /port 88/],
+    ['realm unknown', GSS_S_NO_CRED, krb5.REALM_UNKNOWN, 'gss_acquire_cred_with_password', KdcUnreachableError, /krb5\.conf/],
   ])('maps %s', (_name, major, minor, operation, errorClass, hint) => {
     const err = fromNative(raw({ operation, majorStatus: major, minorStatus: unsigned(minor), nativeMessage: 'library text' }));
     expect(err.constructor).toBe(errorClass);
@@ -58,6 +67,28 @@ describe('fromNative', () => {
     expect(err.backend).toBe('gssapi');
     expect(err.message).toContain('library text');
     expect(err.message).toContain(`minor 0x${unsigned(minor).toString(16).padStart(8, '0')}`);
+  });
+
+  it('reads an undecryptable AS reply as a wrong password while acquiring initiator credentials', () => {
+    // An account without required pre-authentication: the KDC answers, the password's key cannot decrypt it.
+    const input = raw({ operation: 'gss_acquire_cred_with_password', majorStatus: GSS_S_NO_CRED, minorStatus: unsigned(krb5.AP_ERR_BAD_INTEGRITY) });
+    const err = fromNative(input, 'acquire-initiate');
+    expect(err.constructor).toBe(LogonDeniedError);
+    expect(err.hint).toMatch(/wrong password/);
+    expect(err.fault).toBe('local');
+    // Elsewhere the same code still means an altered or undecryptable ticket.
+    expect(fromNative(raw({ operation: 'gss_accept_sec_context', majorStatus: GSS_S_FAILURE, minorStatus: unsigned(krb5.AP_ERR_BAD_INTEGRITY) }))).toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('keeps the refined account classes inside their families, with their own codes', () => {
+    const revoked = new AccountRevokedError('x');
+    expect(revoked).toBeInstanceOf(LogonDeniedError);
+    expect(revoked.code).toBe('ERR_SSPI_ACCOUNT_REVOKED');
+    const expired = new PasswordExpiredError('x');
+    expect(expired).toBeInstanceOf(CredentialsExpiredError);
+    expect(expired.code).toBe('ERR_SSPI_PASSWORD_EXPIRED');
+    expect(new KdcUnreachableError('x').code).toBe('ERR_SSPI_KDC_UNREACHABLE');
+    expect(new LogonDeniedError('x').code).toBe('ERR_SSPI_LOGON_DENIED');
   });
 
   it('reads KRB5_KT_NOTFOUND as a missing keytab while acquiring acceptor credentials', () => {

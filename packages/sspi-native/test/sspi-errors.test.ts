@@ -5,13 +5,16 @@ import fs from 'node:fs';
 
 import type { Phase } from '../src/error-table';
 import {
+  AccountRevokedError,
   ClockSkewError,
   ContextExpiredError,
   ContextStateError,
   CredentialsExpiredError,
   InvalidTokenError,
+  KdcUnreachableError,
   LogonDeniedError,
   NoCredentialsError,
+  PasswordExpiredError,
   SspiError,
   TargetUnknownError,
   UnsupportedError,
@@ -42,7 +45,7 @@ describe('fromNative on the SSPI backend', () => {
     ['no context', sec.SEC_E_NO_CONTEXT, 'AcceptSecurityContext', undefined, ContextStateError, /Start a new one/],
     ['package missing', sec.SEC_E_SECPKG_NOT_FOUND, 'AcquireCredentialsHandleW', 'acquire-accept', UnsupportedMechanismError, /ntlm_auth/],
     ['channel bindings', sec.SEC_E_BAD_BINDINGS, 'AcceptSecurityContext', undefined, InvalidTokenError, /TLS-terminating proxy/],
-    ['no KDC', sec.SEC_E_NO_AUTHENTICATING_AUTHORITY, 'InitializeSecurityContextW', undefined, SspiError, /nltest \/dsgetdc/],
+    ['no KDC', sec.SEC_E_NO_AUTHENTICATING_AUTHORITY, 'InitializeSecurityContextW', undefined, KdcUnreachableError, /nltest \/dsgetdc/],
     ['no common etype', sec.SEC_E_KDC_UNKNOWN_ETYPE, 'InitializeSecurityContextW', undefined, SspiError, /msDS-SupportedEncryptionTypes/],
     ['delegation', sec.SEC_E_DELEGATION_REQUIRED, 'InitializeSecurityContextW', undefined, SspiError, /trusted for delegation/],
     ['smart card required', sec.SEC_E_SMARTCARD_LOGON_REQUIRED, 'AcceptSecurityContext', undefined, LogonDeniedError, /smart card/],
@@ -50,11 +53,12 @@ describe('fromNative on the SSPI backend', () => {
     ['no domain', win32.ERROR_NO_SUCH_DOMAIN, 'DsGetDcNameW', undefined, SspiError, /_ldap\._tcp\.dc\._msdcs/],
     ['SID without name', win32.ERROR_NONE_MAPPED, 'LookupAccountSidW', undefined, SspiError, /unnamed/],
     ['broken trust', win32.ERROR_TRUSTED_RELATIONSHIP_FAILURE, 'NetGetJoinInformation', undefined, SspiError, /Test-ComputerSecureChannel/],
-    ['no logon servers', win32.ERROR_NO_LOGON_SERVERS, 'DsGetDcNameW', undefined, SspiError, /port|ports/],
-    ['locked out', win32.ERROR_ACCOUNT_LOCKED_OUT, 'AcceptSecurityContext', undefined, LogonDeniedError, /4740/],
-    ['disabled', win32.ERROR_ACCOUNT_DISABLED, 'AcceptSecurityContext', undefined, LogonDeniedError, /Enable-ADAccount/],
-    ['account expired', win32.ERROR_ACCOUNT_EXPIRED, 'AcceptSecurityContext', undefined, LogonDeniedError, /expir/],
-    ['password expired', win32.ERROR_PASSWORD_EXPIRED, 'AcquireCredentialsHandleW', 'acquire-initiate', CredentialsExpiredError, /gMSA/],
+    ['no logon servers', win32.ERROR_NO_LOGON_SERVERS, 'DsGetDcNameW', undefined, KdcUnreachableError, /port|ports/],
+    ['locked out', win32.ERROR_ACCOUNT_LOCKED_OUT, 'AcceptSecurityContext', undefined, AccountRevokedError, /4740/],
+    ['disabled', win32.ERROR_ACCOUNT_DISABLED, 'AcceptSecurityContext', undefined, AccountRevokedError, /Enable-ADAccount/],
+    ['account expired', win32.ERROR_ACCOUNT_EXPIRED, 'AcceptSecurityContext', undefined, AccountRevokedError, /expir/],
+    ['password expired', win32.ERROR_PASSWORD_EXPIRED, 'AcquireCredentialsHandleW', 'acquire-initiate', PasswordExpiredError, /gMSA/],
+    ['password must change', win32.ERROR_PASSWORD_MUST_CHANGE, 'InitializeSecurityContextW', undefined, PasswordExpiredError, /gMSA/],
     ['access denied', win32.ERROR_ACCESS_DENIED, 'OpenProcessToken', undefined, SspiError, /AppContainer/],
   ])('maps %s', (_name, code, operation, phase, errorClass, hint) => {
     const input = raw(operation, code);
@@ -117,7 +121,8 @@ describe('fromNative on the SSPI backend', () => {
   it('reads a Win32 code wrapped by HRESULT_FROM_WIN32', () => {
     const wrapped = (0x80070000 | win32.ERROR_ACCOUNT_LOCKED_OUT) >>> 0;
     const err = fromNative(raw('LogonUserW', wrapped));
-    expect(err.constructor).toBe(LogonDeniedError);
+    expect(err.constructor).toBe(AccountRevokedError);
+    expect(err).toBeInstanceOf(LogonDeniedError);
     expect(err.majorStatus).toBe(wrapped);
     expect(err.hint).toMatch(/4740/);
   });

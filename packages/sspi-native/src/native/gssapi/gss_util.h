@@ -14,6 +14,7 @@ namespace sspi_native::gss {
 // every krb5/GSS code the TS error table (native-errors.ts) classifies. A test keeps them in step.
 inline constexpr int32_t kRecoverableMinors[] = {
     // krb5 (com_err table "krb5")
+    -1765328383,  // KRB5KDC_ERR_NAME_EXP
     -1765328378,  // KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN
     -1765328377,  // KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN
     -1765328372,  // KRB5KDC_ERR_POLICY
