@@ -253,3 +253,18 @@ export class GroupNameLookupError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * The application's `challengePage` threw, rejected or returned something other than a string. Logged only: the
+ * 401 still goes out, with its plain `Unauthorized` body, so a broken page never breaks signing in.
+ */
+export class ChallengePageError extends Error {
+  readonly code = 'ERR_SSPI_CHALLENGE_PAGE';
+  readonly fault = 'local' as const;
+  readonly hint = 'options.challengePage must return (or resolve to) the HTML of the page; the cause says what went wrong.';
+
+  constructor(cause: unknown) {
+    super(`options.challengePage failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = new.target.name;
+  }
+}

@@ -16,6 +16,14 @@ export {
 } from './options/resolve-options';
 export { optionsFromEnvironment } from './options/environment';
 export { hasNegotiateCredentials } from './http/request-facts';
+export type { ChallengePage, ChallengePageContext } from './passport/challenge-page';
+export { safeReturnUrl } from './explicit-sso/safe-return-url';
+export { createExplicitSso, type ExplicitSso, type LogoutResponse } from './explicit-sso/explicit-sso';
+export type { ExplicitSsoOptions } from './explicit-sso/options';
+export type { LogoutRequest } from './explicit-sso/logout';
+export { ExplicitSsoLogoutError, type LogoutStep } from './explicit-sso/errors';
+// Password sign-in against the domain's KDC, for browsers that cannot do SSO (src/domain-password).
+export * from './domain-password';
 export type { GroupFilter, SspiGroup, SspiInfo, SspiUser } from './core/user';
 export type { GroupNameResolver } from './core/protocol-settings';
 export type { SspiVerifyCallback, SspiVerifyResult } from './core/verify';
@@ -25,6 +33,7 @@ export type { AuthScheme } from './core/authorization';
 export type { TrustFunction, TrustProxy } from './http/client-address';
 export {
   AnonymousLogonError,
+  ChallengePageError,
   GroupNameLookupError,
   GuestLogonError,
   HandshakeNotFoundError,

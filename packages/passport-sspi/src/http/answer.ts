@@ -28,6 +28,14 @@ export type Respond = Extract<Answer, { kind: 'respond' }>;
 /** Every answer's body is plain text; a 401 challenge carries passport's own body, `Unauthorized`. */
 export const ANSWER_CONTENT_TYPE = 'text/plain; charset=utf-8';
 
+/** The type of an application's HTML page sent as the body of a challenge (the strategy's `challengePage`). */
+export const PAGE_CONTENT_TYPE = 'text/html; charset=utf-8';
+
+/** The same answer with an HTML page as its body: for a bare 401 challenge, which browsers show when they give up. */
+export function withPage(answer: Respond, html: string): Respond {
+  return { ...answer, headers: { ...answer.headers, 'Content-Type': PAGE_CONTENT_TYPE }, body: html };
+}
+
 export function answerFor(outcome: AnsweredOutcome): Answer {
   switch (outcome.kind) {
     case 'challenge':

@@ -4,6 +4,7 @@ import type { GroupFilter } from '../core/user';
 import { customContextSource, nativeContextSource, type ServerContextFactory } from '../core/server-contexts';
 import type { TrustFunction, TrustProxy } from '../http/client-address';
 import { createDebuglogLogger, type SspiLogger } from '../logger';
+import type { ChallengePage } from '../passport/challenge-page';
 import { compileTrustProxy } from './trust-proxy';
 import {
   describe,
@@ -113,6 +114,16 @@ export interface SspiStrategyOptionsBase {
    */
   logger?: SspiLogger;
   /**
+   * The body of every bare `401` challenge (no credentials yet, or credentials refused): usually the app's login
+   * page, with "Sign in with Windows" and the other methods. A browser that cannot answer Negotiate shows the 401's
+   * body, so the user sees the page instead of an error. Sent as `text/html; charset=utf-8`; the 401 of a
+   * handshake in progress (with a token) keeps its plain body. `(req, { refusal }) => html`, or a Promise of it;
+   * `refusal` (`code`, `publicReason`) is there when credentials were refused. If it throws, rejects or returns
+   * no string, a `ChallengePageError` is logged and the 401 goes out with its plain body. Default: none, the
+   * plain `Unauthorized`.
+   */
+  challengePage?: ChallengePage;
+  /**
    * Advanced: creates the server context for each handshake in place of sspi-native (test doubles, custom
    * backends). Cannot be combined with {@link credentials}, {@link keytab} or {@link principal}.
    * Default: sspi-native's `ServerContext` over the shared acceptor credentials.
@@ -138,6 +149,8 @@ export interface ResolvedOptions extends ProtocolSettings {
   readonly packages: readonly SecurityPackage[];
   readonly passReqToCallback: boolean;
   readonly trustProxy: TrustFunction;
+  /** The HTML body of bare challenges; absent: the plain one. */
+  readonly challengePage?: ChallengePage;
 }
 
 export const DEFAULT_NAME = 'sspi';
@@ -164,6 +177,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const credentials = resolveCredentials(options.credentials);
   const logger = resolveLogger(options.logger);
   const customFactory = optionalFunction<ServerContextFactory>('contextFactory', options.contextFactory);
+  const challengePage = optionalFunction<ChallengePage>('challengePage', options.challengePage);
 
   if (credentials !== undefined && (keytab !== undefined || principal !== undefined)) {
     throw optionConflictError(
@@ -224,6 +238,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     ...resolveGroupNames(options.groupNames),
     trustProxy: compileTrustProxy(options.trustProxy),
     logger,
+    ...(challengePage !== undefined && { challengePage }),
     contexts:
       customFactory !== undefined
         ? customContextSource(customFactory)
@@ -265,7 +280,7 @@ function resolveCredentials(value: unknown): Credentials | PromiseLike<Credentia
   return value as Credentials | PromiseLike<Credentials>;
 }
 
-function resolveLogger(value: unknown): SspiLogger {
+export function resolveLogger(value: unknown): SspiLogger {
   if (value === undefined) return createDebuglogLogger();
   const logger = value as Partial<SspiLogger> | null;
   if (typeof logger !== 'object' || logger === null || typeof logger.debug !== 'function' || typeof logger.warn !== 'function') {

@@ -1,10 +1,24 @@
+import { STATUS_CODES } from 'node:http';
 import type { AuthScheme } from '../core/authorization';
-import { ANSWER_CONTENT_TYPE } from '../http/answer';
+import { ANSWER_CONTENT_TYPE, PAGE_CONTENT_TYPE } from '../http/answer';
 import type { ResponseSink } from '../http/write-answer';
 
 const INSTALLED = Symbol('passport-sspi challenge completion');
 
-type Hookable = Pick<ResponseSink, 'setHeader'> & { [INSTALLED]?: true; once?: (event: 'finish', listener: () => void) => unknown };
+/** The body passport (and the NestJS guard) end a challenge with; only that one is replaced by the page. */
+const PLAIN_CHALLENGE_BODY = STATUS_CODES[401]!;
+
+type End = (this: unknown, ...args: unknown[]) => unknown;
+
+/** A response whose `setHeader` and `end` can be wrapped for one challenge: Node's, Express's, koa-passport's stand-in. */
+export type HookableResponse = Pick<ResponseSink, 'setHeader' | 'statusCode' | 'headersSent'> & {
+  end: End;
+  [INSTALLED]?: true;
+  once?: (event: 'finish', listener: () => void) => unknown;
+};
+
+/** Renders the application's page for this request; undefined when there is none or it failed (logged). */
+export type PageRenderer = () => Promise<string | undefined>;
 
 /**
  * Makes passport's 401 carry our whole challenge while still going through passport, so it merges with other
@@ -17,8 +31,11 @@ type Hookable = Pick<ResponseSink, 'setHeader'> & { [INSTALLED]?: true; once?: (
  * with its first scheme and, for this one response, wraps `setHeader`: the first `WWW-Authenticate` written gets
  * the other schemes inserted right after ours, and the answer's Content-Type, so the 401 is byte for byte the
  * one http/answer.ts builds (Koa would add that type anyway). Other strategies' challenges keep their places.
+ *
+ * With a `page` (the `challengePage` option), the `end` that follows that header gets the page as its body instead
+ * of `Unauthorized`; see {@link bodyFromPage}.
  */
-export function completeChallenge(res: Hookable, schemes: readonly AuthScheme[]): void {
+export function completeChallenge(res: HookableResponse, schemes: readonly AuthScheme[], page?: PageRenderer): void {
   if (res[INSTALLED]) return;
   res[INSTALLED] = true;
   const original = res.setHeader;
@@ -26,15 +43,47 @@ export function completeChallenge(res: Hookable, schemes: readonly AuthScheme[])
   const restore = (): void => {
     if (res.setHeader === wrapped) res.setHeader = original;
   };
-  const wrapped: Hookable['setHeader'] = function (this: unknown, name, value) {
+  const wrapped: HookableResponse['setHeader'] = function (this: unknown, name, value) {
     if (name.toLowerCase() !== 'www-authenticate') return original.call(this, name, value);
     restore();
+    if (page) bodyFromPage(res, page);
     original.call(this, 'Content-Type', ANSWER_CONTENT_TYPE);
     return original.call(this, name, withSchemesAfterFirst(value, schemes[0]!, extra));
   };
   res.setHeader = wrapped;
   // A response that ends without a challenge (failureRedirect, another strategy's success) drops the wrapper.
   res.once?.('finish', restore);
+}
+
+/**
+ * Wraps `res.end` for its next call only. Passport writes its 401 synchronously (`statusCode`, the header, then
+ * `end('Unauthorized')`) while the page may take a Promise, so that `end` is held until the page is there, then
+ * made with the page and its HTML type. Any other ending (a failureRedirect, an error handler's own body, a
+ * status other than 401) passes untouched; a failed page ends with the plain body. Koa is covered too:
+ * koa-passport waits for its stand-in's `end` before Koa goes on.
+ */
+function bodyFromPage(res: HookableResponse, page: PageRenderer): void {
+  const original = res.end;
+  const wrapped: End = function (this: unknown, ...args) {
+    if (res.end === wrapped) res.end = original;
+    if (res.statusCode !== 401 || args[0] !== PLAIN_CHALLENGE_BODY || res.headersSent) return original.apply(this, args);
+    void page()
+      .then((html) => {
+        if (html === undefined || res.headersSent) return original.apply(this, args);
+        res.setHeader('Content-Type', PAGE_CONTENT_TYPE);
+        return original.call(this, html);
+      })
+      // If writing the page failed, ending with the plain body is all that is left; a second failure has no one to go to.
+      .catch(() => {
+        try {
+          original.apply(this, args);
+        } catch {
+          // the response is beyond repair (its socket is gone)
+        }
+      });
+    return this;
+  };
+  res.end = wrapped;
 }
 
 /** Inserts `extra` right after a bare `first` value, leaving out schemes the list already offers. */

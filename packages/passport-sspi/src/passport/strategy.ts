@@ -2,17 +2,18 @@ import type { Request } from 'express';
 import { Strategy as PassportStrategy } from 'passport-strategy';
 import { Negotiator, type VerifyCall } from '../core/negotiator';
 import type { Outcome } from '../core/outcome';
-import type { SspiLogger } from '../logger';
 import {
   resolveOptions,
   type ResolvedOptions,
   type SspiStrategyOptions,
   type SspiStrategyOptionsWithRequest,
 } from '../options/resolve-options';
-import { answerFor, successHeaders } from '../http/answer';
+import { answerFor, successHeaders, withPage, type Respond } from '../http/answer';
 import { protocolRequestOf, type NodeRequest } from '../http/request-facts';
 import { setHeaders, writeAnswer, type MaybeStream, type ResponseSink } from '../http/write-answer';
-import { completeChallenge } from './challenge-completion';
+import { completeChallenge, type HookableResponse } from './challenge-completion';
+import { onlyFirstAction } from './only-first-action';
+import { renderChallengePage, type ChallengePageContext } from './challenge-page';
 import type { SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './verify-functions';
 
 /** The passport actions a strategy ends with: exactly one per request, unless the strategy answered directly. */
@@ -99,19 +100,36 @@ export class SspiStrategy extends PassportStrategy {
     const request = protocolRequestOf(node, this.resolvedOptions.trustProxy);
     this.negotiator
       .authenticate(request, (user, done) => this.callVerify(req, user, done))
-      .then((outcome) => toPassport(outcome, req, node, actions))
+      .then((outcome) => toPassport(outcome, req, node, actions, this.resolvedOptions))
       .catch((error: unknown) => actions.error(error instanceof Error ? error : new Error(String(error))));
   }
 }
 
 /** Maps an outcome onto passport's verbs, or answers it directly on `req.res`. */
-function toPassport(outcome: Outcome, req: Request, node: NodeRequest & MaybeStream, actions: PassportActions): void {
+async function toPassport(
+  outcome: Outcome,
+  req: Request,
+  node: NodeRequest & MaybeStream,
+  actions: PassportActions,
+  options: ResolvedOptions,
+): Promise<void> {
+  const { challengePage, logger } = options;
+  const page = challengePage && ((context: ChallengePageContext) => renderChallengePage(challengePage, req, context, logger));
   switch (outcome.kind) {
     case 'challenge': {
-      const res = (req as { res?: ResponseSink }).res;
-      // Without req.res (an unusual shim) the challenge is Negotiate alone, which every client accepts.
-      if (res) completeChallenge(res, outcome.schemes);
+      const res = (req as { res?: HookableResponse }).res;
+      // Without req.res (an unusual shim) the challenge is Negotiate alone, which every client accepts. The page is
+      // rendered only if passport really writes the 401 (not for a failureRedirect or a custom callback).
+      if (res) completeChallenge(res, outcome.schemes, page && (() => page({})));
       actions.fail(outcome.schemes[0], 401);
+      return;
+    }
+    case 'refused': {
+      // A fresh bare challenge as well: a browser that gives up here shows the login page rather than the reason.
+      const answer = answerFor(outcome) as Respond; // a refusal is always a plain response, never a stream reset
+      const { code, publicReason } = outcome.error;
+      const html = page && (await page({ refusal: { code, publicReason } }));
+      writeAnswer(responseOf(req), html === undefined ? answer : withPage(answer, html), node);
       return;
     }
     case 'authenticated':
@@ -149,23 +167,3 @@ function responseOf(req: Request): ResponseSink {
   return res;
 }
 
-/** Passport misbehaves if a strategy calls two actions; after the first, further calls are only logged. */
-function onlyFirstAction(strategy: PassportActions, logger: SspiLogger): PassportActions {
-  let settled = false;
-  const once =
-    <A extends unknown[]>(action: string, call: (...args: A) => void) =>
-    (...args: A): void => {
-      if (settled) {
-        // Only an error is worth showing; a user object has no place in a warning.
-        logger.warn(`ignored a second passport action (${action}) for one request`, action === 'error' ? args[0] : undefined);
-        return;
-      }
-      settled = true;
-      call(...args);
-    };
-  return {
-    success: once('success', (user: unknown, info?: unknown) => strategy.success(user, info)),
-    fail: once('fail', (challenge: unknown, status: number) => strategy.fail(challenge, status)),
-    error: once('error', (err: Error) => strategy.error(err)),
-  };
-}
