@@ -2,7 +2,7 @@
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
 #   scripts/install-deps.sh [--browser] [--windows] [--ad]
-#     --browser   adds Firefox ESR, the real browser of the SSO tests
+#     --browser   adds Firefox ESR and Chromium, the real browsers of the SSO tests (test/browsers)
 #     --windows   adds Wine and mingw-w64: the win32-x64 addon is cross-built and tested under Windows node.exe
 #     --ad        adds Samba's AD DC (scripts/samba-dc.sh: a throwaway CORP.TEST domain on a loopback address)
 set -euo pipefail
@@ -16,7 +16,7 @@ packages=(
 )
 for arg in "$@"; do
   case $arg in
-    --browser) packages+=(firefox-esr) ;;
+    --browser) packages+=(firefox-esr chromium) ;;
     --windows)
       packages+=(
         wine wine64 libwine                    # 64-bit Wine 8 runs Windows node.exe (no wine32 needed)
