@@ -66,7 +66,8 @@ From a browser, with the realm's ticket cache (kinit alice first, password in $r
             (the tests do exactly this, headless)
   Chromium: KRB5_CONFIG=$KRB5_CONFIG KRB5CCNAME=$KRB5CCNAME \\
               chromium --auth-server-allowlist=localhost http://localhost:$port/me
-            (Debian's Chromium 156 answered ERR_UNSUPPORTED_AUTH_SCHEME for Negotiate on our test machines;
-             Google Chrome and Chromium elsewhere take this flag)
+            A Chromium profile that has never met a Negotiate challenge fails the first one
+            (ERR_UNSUPPORTED_AUTH_SCHEME) and loads its Kerberos library only then: reload once and it signs in.
+            The browser tests seed the profile instead (test/browsers/harness.ts).
 EOF
 wait "$app_pid"
