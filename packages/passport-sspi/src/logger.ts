@@ -25,11 +25,12 @@ export function redactToken(base64: string): string {
 export function createDebuglogLogger(section = 'passport-sspi'): SspiLogger {
   const log = debuglog(section);
   return {
+    // Checked before formatting: with the section off (the default) a sign-in pays for no string building.
     debug(message, fields) {
-      log('%s%s', message, formatFields(fields));
+      if (log.enabled) log('%s%s', message, formatFields(fields));
     },
     warn(message, error, fields) {
-      log('%s%s%s', message, formatFields(fields), error === undefined ? '' : ` error=${explainError(error)}`);
+      if (log.enabled) log('%s%s%s', message, formatFields(fields), error === undefined ? '' : ` error=${explainError(error)}`);
     },
   };
 }

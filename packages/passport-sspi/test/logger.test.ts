@@ -16,7 +16,10 @@ describe('redactToken', () => {
 describe('the default logger', () => {
   it('writes through util.debuglog("passport-sspi") with fields, the typed error, its code and hint', () => {
     const lines: string[] = [];
-    const section = jest.fn((format: string, ...args: unknown[]) => lines.push(util.format(format, ...args)));
+    const section = Object.assign(
+      jest.fn((format: string, ...args: unknown[]) => lines.push(util.format(format, ...args))),
+      { enabled: true },
+    );
     const debuglog = jest.spyOn(util, 'debuglog').mockReturnValue(section as unknown as util.DebugLogger);
     try {
       const logger = createDebuglogLogger();
@@ -35,6 +38,24 @@ describe('the default logger', () => {
       ]);
     } finally {
       debuglog.mockRestore();
+    }
+  });
+});
+
+describe('the default logger, section off', () => {
+  it('neither writes nor reads the fields: a sign-in pays for no formatting', () => {
+    const section = Object.assign(jest.fn(), { enabled: false });
+    jest.spyOn(util, 'debuglog').mockReturnValue(section as unknown as util.DebugLogger);
+    const read: string[] = [];
+    const fields = new Proxy({ scheme: 'Negotiate' }, { get: (target, key) => (read.push(String(key)), Reflect.get(target, key)), ownKeys: (target) => (read.push('keys'), Reflect.ownKeys(target)) });
+    try {
+      const logger = createDebuglogLogger();
+      logger.debug('token received', fields);
+      logger.warn('authentication refused', new Error('x'), fields);
+      expect(section).not.toHaveBeenCalled();
+      expect(read).toEqual([]);
+    } finally {
+      jest.restoreAllMocks();
     }
   });
 });

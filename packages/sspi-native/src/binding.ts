@@ -46,6 +46,8 @@ export interface NativeIdentity extends Omit<Identity, 'domainAccount'> {
 export interface NativeServerContextOptions {
   /** RFC 5056 channel bindings, application data only; non-empty. */
   channelBindings?: Buffer;
+  /** Free the library context on the completing step (GSSAPI backend). */
+  releaseWhenDone?: boolean;
 }
 
 /** Native ClientContext (src/native/context_wrap.cc). */

@@ -35,6 +35,8 @@ export interface ResolvedClientContextOptions {
 export interface ResolvedServerContextOptions {
   /** A copy of {@link ServerContextOptions.channelBindings}; absent when none were given. */
   readonly channelBindings?: Buffer;
+  /** {@link ServerContextOptions.releaseWhenDone}; false when not given. */
+  readonly releaseWhenDone: boolean;
 }
 
 /**
@@ -217,9 +219,11 @@ export function resolveClientContextOptions(options: unknown): ResolvedClientCon
   return Object.freeze(resolved);
 }
 
+const SERVER_CONTEXT_KEYS = ['channelBindings', 'releaseWhenDone'];
+
 /** Validates ServerContext options ({@link ServerContextOptions}); undefined means none. */
 export function resolveServerContextOptions(options: unknown): ResolvedServerContextOptions {
-  if (options === undefined) return Object.freeze({});
+  if (options === undefined) return Object.freeze({ releaseWhenDone: false });
   if (ArrayBuffer.isView(options)) {
     // new ServerContext(credentials, bindings) would otherwise read as "no bindings", which no mechanism reports.
     throw typeError('options must be an object, got a Buffer: pass { channelBindings: <Buffer> }');
@@ -227,11 +231,16 @@ export function resolveServerContextOptions(options: unknown): ResolvedServerCon
   if (!isObject(options)) throw typeError(`options must be an object, got ${describe(options)}`);
   // Likewise a misspelt key: bindings that silently go missing still let every handshake through.
   for (const key of Object.keys(options)) {
-    if (key !== 'channelBindings') throw rangeError(`options.${key} is not a ServerContext option (known: channelBindings)`);
+    if (!SERVER_CONTEXT_KEYS.includes(key)) {
+      throw rangeError(`options.${key} is not a ServerContext option (known: ${SERVER_CONTEXT_KEYS.join(', ')})`);
+    }
   }
   const channelBindings = optionalChannelBindings(options, 'options');
+  const releaseWhenDone = options['releaseWhenDone'] ?? false;
+  if (typeof releaseWhenDone !== 'boolean') throw typeError(`options.releaseWhenDone must be a boolean, got ${describe(releaseWhenDone)}`);
   const resolved = {
     ...(channelBindings !== undefined && { channelBindings }),
+    releaseWhenDone,
   } satisfies ResolvedServerContextOptions;
   return Object.freeze(resolved);
 }

@@ -29,12 +29,12 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
   /** `credentials` must have usage `'accept'`. `options` (e.g. channel bindings) may be left out. */
   constructor(credentials: Credentials, options?: ServerContextOptions) {
     const resolved = resolveServerContextOptions(options);
-    const { channelBindings } = resolved;
+    const { channelBindings, releaseWhenDone } = resolved;
     super(
-      new (binding().ServerContext)(
-        credentials.nativeHandle('accept'),
-        channelBindings === undefined ? undefined : { channelBindings },
-      ),
+      new (binding().ServerContext)(credentials.nativeHandle('accept'), {
+        ...(channelBindings !== undefined && { channelBindings }),
+        releaseWhenDone,
+      }),
       'accept',
     );
     this.options = resolved;

@@ -85,6 +85,13 @@ export interface ServerContextOptions {
    * require bindings from clients.
    */
   channelBindings?: Buffer;
+  /**
+   * Free the library's security context on the worker thread as soon as the handshake completes, instead of at
+   * `dispose()` on the JS thread. {@link ServerContext.identity} still answers (it was read during that step).
+   * For servers that need nothing else from a completed context (passport-sspi sets it). GSSAPI only: Windows
+   * keeps the context, which `accessToken()`, `groups()` and `withImpersonation()` use. Default false.
+   */
+  releaseWhenDone?: boolean;
 }
 
 /** Result of one step of a security context. */

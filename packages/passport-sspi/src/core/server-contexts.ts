@@ -63,7 +63,8 @@ export function nativeContextSource(source: CredentialSource): ServerContextSour
   // sspi-native loads its addon on first use, so a strategy given its own contextFactory never loads native code.
   const credentials = 'credentials' in source ? given(source.credentials) : acquiredOnce(source.acquire);
   return {
-    create: async () => new ServerContext(await credentials()),
+    // The core needs only identity() from a completed context: the worker thread frees the rest.
+    create: async () => new ServerContext(await credentials(), { releaseWhenDone: true }),
     ready: async () => void (await credentials()),
   };
 }

@@ -166,6 +166,9 @@ struct ClientOptions {
 
 struct ServerOptions {
   Bytes channel_bindings;
+  // Free the library's context on the step that completes the handshake (on the worker thread), keeping only
+  // the identity read by then. Backends whose context serves later calls (SSPI's token, impersonation) ignore it.
+  bool release_when_done = false;
 };
 
 // Cheap: no library calls happen until the first step.

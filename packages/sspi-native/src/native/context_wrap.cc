@@ -55,14 +55,16 @@ Napi::Function ServerContextWrap::Init(Napi::Env env) {
 
 ServerContextWrap::ServerContextWrap(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<ServerContextWrap>(info) {
-  // new ServerContext(credentials, options?): options is undefined or { channelBindings?: Buffer }
+  // new ServerContext(credentials, options?): options is undefined or { channelBindings?, releaseWhenDone? }
   // (validated in server-context.ts; here only what the backend needs to stay safe).
   auto credentials = CredentialsWrap::From(info[0]);
   backend::ServerOptions options;
   if (!info[1].IsUndefined() && !info[1].IsNull()) {
     if (!info[1].IsObject()) throw Napi::TypeError::New(info.Env(), "options must be an object");
-    auto bindings = ToBytes(info[1].As<Napi::Object>().Get("channelBindings"), "options.channelBindings");
+    Napi::Object object = info[1].As<Napi::Object>();
+    auto bindings = ToBytes(object.Get("channelBindings"), "options.channelBindings");
     if (bindings) options.channel_bindings = std::move(*bindings);
+    options.release_when_done = object.Get("releaseWhenDone").ToBoolean().Value();
   }
   context_ = backend::NewServerContext(std::move(credentials), std::move(options));
 }

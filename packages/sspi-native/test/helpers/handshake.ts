@@ -1,5 +1,5 @@
 import { ClientContext, ServerContext, acquireCredentials } from '../../src/index';
-import type { ClientContextFlags, Credentials, Identity, SecurityPackage } from '../../src/index';
+import type { ClientContextFlags, Credentials, Identity, SecurityPackage, ServerContextOptions } from '../../src/index';
 import { realm } from '../../../../test/realm';
 import { track } from './track';
 
@@ -31,9 +31,10 @@ export async function handshake(
   serverCred: Credentials,
   target = 'HTTP/localhost',
   flags: ClientContextFlags = {},
+  serverOptions?: ServerContextOptions,
 ): Promise<Completed> {
   const client = track(new ClientContext(clientCred, { target, flags }));
-  const server = track(new ServerContext(serverCred));
+  const server = track(new ServerContext(serverCred, serverOptions));
   const tokens: Buffer[] = [];
   let toServer = await client.step();
   for (let leg = 0; leg < 6; leg++) {

@@ -104,7 +104,8 @@ backend::NameAttribute ReadNameAttribute(const Api* api, gss_name_t name, const 
 GssServerContext::GssServerContext(std::shared_ptr<GssCredentials> credentials,
                                    backend::ServerOptions options)
     : credentials_(std::move(credentials)),
-      channel_bindings_(std::move(options.channel_bindings)) {}
+      channel_bindings_(std::move(options.channel_bindings)),
+      release_when_done_(options.release_when_done) {}
 
 GssServerContext::~GssServerContext() { Release(); }
 
@@ -245,6 +246,8 @@ StepResult GssServerContext::step(const Bytes* input) {
   }
   done_ = true;
   r.done = true;
+  // Here rather than at dispose(): deleting a krb5 context costs the JS thread time it could serve requests with.
+  if (release_when_done_) Release();
   return r;
 }
 

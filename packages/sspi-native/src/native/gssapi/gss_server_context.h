@@ -27,6 +27,7 @@ class GssServerContext final : public backend::ServerContext {
 
   std::shared_ptr<GssCredentials> credentials_;  // kept alive as long as the context
   const backend::Bytes channel_bindings_;        // application data; empty = none
+  const bool release_when_done_;                 // ServerOptions::release_when_done
   mutable std::mutex mutex_;                     // one step at a time (try_lock, never waits)
   gss_ctx_id_t handle_ = GSS_C_NO_CONTEXT;
   std::atomic<bool> done_{false};  // read from the JS thread without taking mutex_
