@@ -30,18 +30,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 
-const root = path.join(__dirname, '..');
+const { startRealm, ntlmEnvironment, NTLM_USER, NTLM_PASSWORD } = require('./lib/realm');
 const N = Number(process.env.BENCH_N || 8000);
 const WARMUP = 300;
-const RUNS = Number(process.env.BENCH_RUNS || 3); // each row runs this often; the median is reported
+const RUNS = Number(process.env.BENCH_RUNS || 5); // each row runs this often, alternating; the median is reported
 
 const ROWS = ['C', 'stepSync', 'async 1', 'async 16'];
 const NTLM_N = Number(process.env.BENCH_NTLM_N || 2000);
 const NTLM_WARMUP = 100;
 const NTLM_ROWS = ['NTLM C', 'NTLM stepSync', 'NTLM async 1', 'NTLM async 16'];
-// gss-ntlmssp's local user database and NetBIOS names; _NO_WINBINDD keeps a stray winbindd out.
-const NTLM_USER = 'SSPI\\ntlmuser';
-const NTLM_PASSWORD = 'Bench-Passw0rd';
 
 if (process.argv[2] === '--child') {
   child(process.argv[3], process.argv[4], process.argv[5]).catch((err) => {
@@ -54,84 +51,78 @@ if (process.argv[2] === '--child') {
 
 function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sspi-bench-'));
-  const realmDir = path.join(work, 'realm');
-  const realmScript = path.join(root, 'scripts', 'realm.sh');
-  let started = false;
+  let realm;
   try {
-    execFileSync('bash', [realmScript, 'start', realmDir], { stdio: ['ignore', 'ignore', 'inherit'] });
-    started = true;
-    const envFile = path.join(realmDir, 'env.json');
-    const realm = JSON.parse(fs.readFileSync(envFile, 'utf8'));
+    realm = startRealm(path.join(work, 'realm'));
     const rawAccept = compileRawAccept(work);
     const runs = {};
+    // Alternating: run i of every row before run i+1 of any, so a slow minute of the shared VM hits every row.
+    const measure = (label, rows, envOf, print) => {
+      const samples = Object.fromEntries(rows.map((row) => [row, []]));
+      for (let i = 0; i < RUNS; i++) {
+        for (const row of rows) samples[row].push(runChild(row, rawAccept, work, envOf()));
+      }
+      const results = {};
+      for (const row of rows) {
+        const sorted = samples[row].sort((a, b) => a.perSecond - b.perSecond);
+        const r = { ...sorted[Math.floor(sorted.length / 2)], all: sorted.map((x) => Math.round(x.perSecond)) };
+        results[row] = r;
+        print(row, r);
+      }
+      runs[label] = { results };
+    };
+    const rows = ROWS.filter((row) => row !== 'C' || rawAccept);
     for (const rcache of ['default', 'none']) {
-      console.log(`rcache ${rcache}: ${N} accepts per row`);
-      runs[rcache] = { results: {} };
-      for (const row of ROWS) {
-        if (row === 'C' && !rawAccept) continue;
-        const samples = [];
-        for (let i = 0; i < RUNS; i++) {
-          const rcacheDir = fs.mkdtempSync(path.join(work, 'rcache-'));
-          const env = { ...process.env, ...realm.env, SSPI_BENCH_REALM_ENV: envFile, KRB5RCACHEDIR: rcacheDir };
+      console.log(`rcache ${rcache}: ${N} accepts per row, ${RUNS} alternating runs`);
+      measure(
+        rcache,
+        rows,
+        () => {
+          const env = { ...process.env, ...realm.env, SSPI_BENCH_REALM_ENV: realm.envFile, KRB5RCACHEDIR: fs.mkdtempSync(path.join(work, 'rcache-')) };
           if (rcache === 'none') env.KRB5RCACHETYPE = 'none';
           else delete env.KRB5RCACHETYPE;
-          const run = spawnSync(process.execPath, [__filename, '--child', row, rawAccept || '', work], {
-            env,
-            encoding: 'utf8',
-            stdio: ['ignore', 'pipe', 'inherit'],
-          });
-          if (run.status !== 0) throw new Error(`benchmark row '${row}' failed (rcache ${rcache})`);
-          samples.push(JSON.parse(run.stdout.trim().split('\n').pop()));
-          fs.rmSync(rcacheDir, { recursive: true, force: true });
-        }
-        samples.sort((a, b) => a.perSecond - b.perSecond);
-        const r = { ...samples[Math.floor(samples.length / 2)], all: samples.map((x) => Math.round(x.perSecond)) };
-        runs[rcache].results[row] = r;
-        const loop = r.loopDelayP99Ms === undefined ? '' : `  loop p99 ${r.loopDelayP99Ms.toFixed(2)} ms`;
-        console.log(`  ${row.padEnd(9)} ${fmt(r.perSecond)} accepts/s  ${r.usPerAccept.toFixed(1)} µs/accept${loop}  (runs: ${r.all.join(', ')})`);
-      }
-    }
-    const userFile = path.join(work, 'ntlm-users');
-    fs.writeFileSync(userFile, `${NTLM_USER.replace('\\', ':')}:${NTLM_PASSWORD}\n`, { mode: 0o600 });
-    const ntlmEnv = {
-      ...process.env,
-      ...realm.env,
-      SSPI_BENCH_REALM_ENV: envFile,
-      NTLM_USER_FILE: userFile,
-      NETBIOS_DOMAIN_NAME: 'SSPI',
-      NETBIOS_COMPUTER_NAME: 'BENCHHOST',
-      _NO_WINBINDD: '1',
-    };
-    console.log(`raw NTLM: ${NTLM_N} handshakes per row`);
-    runs.ntlm = { results: {} };
-    for (const row of NTLM_ROWS) {
-      if (row === 'NTLM C' && !rawAccept) continue;
-      const samples = [];
-      for (let i = 0; i < RUNS; i++) {
-        const run = spawnSync(process.execPath, [__filename, '--child', row, rawAccept || '', work], {
-          env: ntlmEnv,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        if (run.status !== 0) throw new Error(`benchmark row '${row}' failed`);
-        samples.push(JSON.parse(run.stdout.trim().split('\n').pop()));
-      }
-      samples.sort((a, b) => a.perSecond - b.perSecond);
-      const r = { ...samples[Math.floor(samples.length / 2)], all: samples.map((x) => Math.round(x.perSecond)) };
-      runs.ntlm.results[row] = r;
-      const loop = r.loopDelayP99Ms === undefined ? '' : `  loop p99 ${r.loopDelayP99Ms.toFixed(2)} ms`;
-      console.log(
-        `  ${row.padEnd(13)} ${fmt(r.perSecond)} handshakes/s  ${r.usPerAccept.toFixed(1)} µs/handshake  client ${r.clientUs.toFixed(1)} µs${loop}  (runs: ${r.all.join(', ')})`,
+          return env;
+        },
+        (row, r) => {
+          const loop = r.loopDelayP99Ms === undefined ? '' : `  loop p99 ${r.loopDelayP99Ms.toFixed(2)} ms`;
+          console.log(`  ${row.padEnd(9)} ${fmt(r.perSecond)} accepts/s  ${r.usPerAccept.toFixed(1)} µs/accept${loop}  (runs: ${r.all.join(', ')})`);
+        },
       );
     }
+    const ntlmEnv = { ...process.env, ...realm.env, SSPI_BENCH_REALM_ENV: realm.envFile, ...ntlmEnvironment(work) };
+    console.log(`raw NTLM: ${NTLM_N} handshakes per row, ${RUNS} alternating runs`);
+    measure(
+      'ntlm',
+      NTLM_ROWS.filter((row) => row !== 'NTLM C' || rawAccept),
+      () => ntlmEnv,
+      (row, r) => {
+        const loop = r.loopDelayP99Ms === undefined ? '' : `  loop p99 ${r.loopDelayP99Ms.toFixed(2)} ms`;
+        console.log(
+          `  ${row.padEnd(13)} ${fmt(r.perSecond)} handshakes/s  ${r.usPerAccept.toFixed(1)} µs/handshake  client ${r.clientUs.toFixed(1)} µs${loop}  (runs: ${r.all.join(', ')})`,
+        );
+      },
+    );
     const file = path.join(__dirname, 'results', 'accept.md');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, report(runs, Boolean(rawAccept)));
-    console.log(`wrote ${path.relative(process.cwd(), file)}`);
+    fs.writeFileSync(path.join(__dirname, 'results', 'accept.json'), JSON.stringify({ date: new Date().toISOString(), N, NTLM_N, RUNS, runs }, null, 2) + '\n');
+    console.log(`wrote ${path.relative(process.cwd(), file)} and accept.json`);
   } finally {
-    if (started) execFileSync('bash', [realmScript, 'stop', realmDir], { stdio: 'inherit' });
+    realm?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One run of one row, in a fresh process (with a fresh replay cache when `env` names one). */
+function runChild(row, rawAccept, work, env) {
+  const run = spawnSync(process.execPath, [__filename, '--child', row, rawAccept || '', work], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (env.KRB5RCACHEDIR && env.KRB5RCACHEDIR.startsWith(work)) fs.rmSync(env.KRB5RCACHEDIR, { recursive: true, force: true });
+  if (run.status !== 0) throw new Error(`benchmark row '${row}' failed`);
+  return JSON.parse(run.stdout.trim().split('\n').pop());
 }
 
 function compileRawAccept(work) {
