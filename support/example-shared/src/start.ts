@@ -1,16 +1,32 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { explainError } from 'passport-sspi';
+import { isClusterWorker, reportListening, runPrimary } from './cluster';
 import { readExampleConfig, type ExampleConfig } from './config';
+import { sizeThreadpool } from './threadpool';
 
 /**
  * Starts an example: reads the environment, lets the example build its app (and acquire its credentials), then
  * listens and stops on SIGINT/SIGTERM. Any failure before listening (a keytab that cannot work, a bad variable)
  * exits non-zero with the reason and its hint, never a stack: the server does not come up half-working.
+ * With `WEB_CONCURRENCY` above 1 this process checks the configuration, then forks that many workers which each
+ * build the app and share the port (./cluster.ts); it reports listening once they all do.
  */
 export function startExample(name: string, build: (config: ExampleConfig) => Promise<http.Server | http.RequestListener>): void {
-  start(build).then(
-    (url) => console.log(`${name} listening on ${url} (protected route: /me)`),
+  let workers = 1;
+  const started = (async () => {
+    const config = readExampleConfig();
+    workers = config.workers;
+    // Inherited by cluster workers through the environment; here it is still early enough for this process.
+    sizeThreadpool(workers);
+    if (workers > 1 && !isClusterWorker()) return runPrimary(workers);
+    return start(config, build);
+  })();
+  started.then(
+    (url) => {
+      if (isClusterWorker()) reportListening(url);
+      else console.log(`${name} listening on ${url} (protected route: /me${workers > 1 ? `; ${workers} worker processes` : ''})`);
+    },
     (error: unknown) => {
       console.error(`${name} did not start: ${explainError(error)}`);
       process.exit(1);
@@ -18,8 +34,7 @@ export function startExample(name: string, build: (config: ExampleConfig) => Pro
   );
 }
 
-async function start(build: (config: ExampleConfig) => Promise<http.Server | http.RequestListener>): Promise<string> {
-  const config = readExampleConfig();
+async function start(config: ExampleConfig, build: (config: ExampleConfig) => Promise<http.Server | http.RequestListener>): Promise<string> {
   const built = await build(config);
   const server = built instanceof http.Server ? built : http.createServer(built);
   await new Promise<void>((resolve, reject) => {
