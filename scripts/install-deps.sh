@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
-#   scripts/install-deps.sh [--browser] [--windows] [--ad]
+#   scripts/install-deps.sh [--browser] [--windows] [--ad] [--scale-out]
 #     --browser   adds Firefox ESR and Chromium, the real browsers of the SSO tests (test/browsers)
 #     --windows   adds Wine and mingw-w64: the win32-x64 addon is cross-built and tested under Windows node.exe
 #     --ad        adds Samba's AD DC (scripts/samba-dc.sh: a throwaway CORP.TEST domain on a loopback address)
+#     --scale-out adds HAProxy and Redis: several instances behind a proxy, sessions shared (test/scale-out)
 set -euo pipefail
 
 packages=(
@@ -31,6 +32,7 @@ for arg in "$@"; do
         winbind                                # the DC's winbindd validates NTLM for gss-ntlmssp
         krb5-user ldap-utils openssl           # kinit/klist, ldapmodify for seeding, the DC's own TLS CA
       ) ;;
+    --scale-out) packages+=(haproxy redis-server) ;;   # scripts/haproxy.sh, scripts/redis.sh (redis-cli comes along)
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -47,7 +49,8 @@ sudo=()
 command -v apt-get >/dev/null || { echo "apt-get not found: install ${missing[*]} with your package manager" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 # Package scripts must not start daemons: on a host with an init system, samba's and winbind's postinst would start
-# smbd/nmbd/winbindd on every address (0.0.0.0:445) and take /run/samba/winbindd, the path every winbind client uses.
+# smbd/nmbd/winbindd on every address (0.0.0.0:445) and take /run/samba/winbindd, the path every winbind client uses;
+# redis-server's would leave a system Redis on 127.0.0.1:6379 (the tests start their own, on a free port).
 # A temporary policy-rc.d (exit 101: "action forbidden") stops invoke-rc.d from starting them; one the host already
 # has is left alone.
 policy=/usr/sbin/policy-rc.d

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings a checkout to a built state on a fresh machine: Debian packages, npm packages, build.
-#   scripts/prepare.sh [--browser] [--windows] [--ad]   (passed to scripts/install-deps.sh: Firefox ESR; Wine and
-#                                                        mingw-w64; Samba's AD DC for scripts/samba-dc.sh)
+#   scripts/prepare.sh [--browser] [--windows] [--ad] [--scale-out]   (passed to scripts/install-deps.sh: Firefox
+#       ESR; Wine and mingw-w64; Samba's AD DC for scripts/samba-dc.sh; HAProxy and Redis for test/scale-out)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

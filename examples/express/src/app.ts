@@ -4,6 +4,11 @@ import passport from 'passport';
 import { SspiStrategy, hasNegotiateCredentials, type SspiUser } from 'passport-sspi';
 import { basicAccountStrategy, publicError, type ExampleAppOptions } from 'example-shared';
 
+/** The shared options, and where sessions live: express-session's memory store when none is given. */
+export interface ExpressAppOptions extends ExampleAppOptions {
+  readonly sessionStore?: session.Store;
+}
+
 export interface ExampleApp {
   readonly app: Express;
   /** The strategy, so main.ts can await its ready() and tests can count its pending handshakes. */
@@ -13,9 +18,10 @@ export interface ExampleApp {
 /**
  * The example app: `/` is public, `/me` needs Windows single sign-on (Kerberos; NTLM when `packages` allow it) and
  * answers with the user as JSON. With `session`, the first sign-in is kept in a cookie and later requests need
- * no handshake; with `basic`, one local account may sign in with HTTP Basic instead.
+ * no handshake (in `sessionStore`, which several instances may share); with `basic`, one local account may sign in
+ * with HTTP Basic instead.
  */
-export function createApp(options: ExampleAppOptions = {}): ExampleApp {
+export function createApp(options: ExpressAppOptions = {}): ExampleApp {
   const auth = new passport.Passport();
   const strategy = new SspiStrategy(options.sspi ?? {}, (user: SspiUser, done) => done(null, user));
   auth.use(strategy);
@@ -27,6 +33,7 @@ export function createApp(options: ExampleAppOptions = {}): ExampleApp {
     app.use(
       session({
         secret: options.session.secret,
+        ...(options.sessionStore && { store: options.sessionStore }),
         resave: false,
         saveUninitialized: false,
         cookie: { httpOnly: true, sameSite: 'lax' },

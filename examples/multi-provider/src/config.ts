@@ -73,8 +73,8 @@ export function readMultiConfig(base: ExampleConfig, env: NodeJS.ProcessEnv = pr
     refuse('SESSION_SECRET', undefined, `is required when NODE_ENV=production (at least ${MIN_SECRET_LENGTH} random characters, the same on every instance)`);
   }
 
-  const redisUrl = set(env['REDIS_URL']);
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) refuse('REDIS_URL', redisUrl, 'use redis://host:6379 or rediss://host:6380');
+  // REDIS_URL is read and checked by example-shared, as for every example.
+  const redisUrl = base.redisUrl;
 
   const dataDir = path.resolve(set(env['DATA_DIR']) ?? path.join(__dirname, '..', '.data'));
 

@@ -3,6 +3,10 @@ import { createApp } from './app';
 
 // PORT, HOST, SSPI_PACKAGES, SESSION_SECRET, BASIC_USER/BASIC_PASSWORD; Kerberos reads KRB5_CONFIG, KRB5_KTNAME.
 startExample('example-nestjs', async (config) => {
+  // Read by example-shared for every example, but only examples/express and examples/multi-provider use it.
+  if (config.redisUrl !== undefined) {
+    throw new RangeError('REDIS_URL: example-nestjs keeps sessions in this process only; unset REDIS_URL (examples/express keeps them in Redis)');
+  }
   const { app, strategy } = await createApp(config);
   // Credentials are acquired before listening: a missing keytab stops the server here, with the reason.
   await strategy.ready();
