@@ -168,7 +168,8 @@ function p4(P4, verdicts) {
 function p5(P5, verdicts) {
   const rss = P5.afterTtl.rssMb - P5.baseline.rssMb;
   verdicts.push({ target: 'P5 live native contexts back to 0 once the TTL has passed', measured: String(P5.afterTtl.liveContexts), met: P5.afterTtl.liveContexts === 0 });
-  verdicts.push({ target: 'P5 RSS within 10 MB of its warm baseline', measured: `${rss >= 0 ? '+' : ''}${fx(rss, 1)} MB`, met: Math.abs(rss) <= 10 });
+  // A leak shows as growth; RSS falling below the baseline (memory handed back to the system) is no failure.
+  verdicts.push({ target: 'P5 RSS at most 10 MB above its warm baseline', measured: `${rss >= 0 ? '+' : ''}${fx(rss, 1)} MB`, met: rss <= 10 });
   return [
     '## P5: memory after abandoned handshakes',
     '',
