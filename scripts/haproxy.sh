@@ -46,7 +46,7 @@ start() {
   for attempt in 1 2 3; do
     port=$(free_port)
     export PROXY_BIND=127.0.0.1:$port
-    out=$("$haproxy" -c -q -f "$dir/haproxy.cfg" 2>&1) || die "$config is not a valid configuration: $out"
+    out=$("$haproxy" -c -f "$dir/haproxy.cfg" 2>&1) || die "$config is not a valid configuration: $out"
     # -D: detach; -p: the pid file stop uses. Its messages (warnings, a failed bind) go to DIR/haproxy.log.
     if "$haproxy" -D -p "$pidfile" -f "$dir/haproxy.cfg" >"$dir/haproxy.log" 2>&1; then
       for _ in $(seq 50); do
