@@ -283,27 +283,23 @@ async function ours(ctx, name, options = {}) {
 }
 
 async function peer(ctx, name) {
-  const dir = path.join(ctx.work, name, 'rcache');
-  fs.mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const server = await spawnServer({
-    name: 'npm kerberos strategy',
-    command: process.execPath,
-    args: [KERBEROS_PEER_SERVER],
-    env: { ...ctx.baseEnv, PORT: String(port), HOST: '127.0.0.1', KRB5RCACHEDIR: dir },
-    ready: /listening/,
-  });
-  ctx.stops.push(() => server.stop());
-  return { ...server, port, pids: () => processTree(server.pid) };
+  const rcache = path.join(ctx.work, name, 'rcache');
+  fs.mkdirSync(rcache, { recursive: true });
+  return nodeServer(ctx, 'npm kerberos strategy', KERBEROS_PEER_SERVER, { ...ctx.baseEnv, KRB5RCACHEDIR: rcache });
 }
 
-async function plainExpress(ctx) {
+function plainExpress(ctx) {
+  return nodeServer(ctx, 'plain Express', path.join(__dirname, 'servers', 'plain-express.js'), process.env);
+}
+
+/** A Node server script that reads PORT and HOST and prints "listening" when it does. */
+async function nodeServer(ctx, name, script, env) {
   const port = await freePort();
   const server = await spawnServer({
-    name: 'plain Express',
+    name,
     command: process.execPath,
-    args: [path.join(__dirname, 'servers', 'plain-express.js')],
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    args: [script],
+    env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     ready: /listening/,
   });
   ctx.stops.push(() => server.stop());

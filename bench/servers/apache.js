@@ -27,6 +27,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
+const { processTree } = require('../lib/proc');
 
 const APACHE = '/usr/sbin/apache2';
 const TEMPLATE = path.join(__dirname, 'apache', 'httpd.conf.template');
@@ -122,26 +123,6 @@ function privateCopy(file, dir, name, runAs) {
   fs.copyFileSync(file, out);
   fs.chmodSync(out, 0o600);
   if (runAs) fs.chownSync(out, runAs.uid, runAs.gid);
-  return out;
-}
-
-/** Children of pid, from /proc (ppid is the field after the parenthesised comm). */
-function childPids(pid) {
-  const out = [];
-  let entries;
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {}
-  }
   return out;
 }
 
@@ -276,7 +257,7 @@ async function startApache(options) {
     exited = { code: null, signal: null, err };
   });
   const pid = child.pid;
-  const pids = () => (exited ? [] : [pid, ...childPids(pid)]);
+  const pids = () => (exited ? [] : processTree(pid));
   let known = new Set();
 
   const stop = async () => {
@@ -320,7 +301,7 @@ async function startApache(options) {
     await sleep(50);
   }
   // The parent listens before its children are up: wait for the first one.
-  while (childPids(pid).length === 0 && Date.now() - started < timeout && !exited) await sleep(20);
+  while (processTree(pid).length === 1 && Date.now() - started < timeout && !exited) await sleep(20);
   known = new Set(pids());
   return { pid, pids, stop, conf, errorLog, mpm: values.MPM };
 }
