@@ -28,6 +28,7 @@ export interface NativeServerContext {
   stepSync(token: Buffer): NativeStepResult;
   identity(): NativeIdentity;
   accessToken(): NativeAccessToken;
+  takeDelegatedCredentials(): NativeCredentials | undefined;
   withImpersonation<T>(fn: () => T): T;
   dispose(): void;
   readonly done: boolean;
@@ -48,6 +49,8 @@ export interface NativeServerContextOptions {
   channelBindings?: Buffer;
   /** Free the library context on the completing step (GSSAPI backend). */
   releaseWhenDone?: boolean;
+  /** Keep what the client delegates until takeDelegatedCredentials(). */
+  keepDelegatedCredentials?: boolean;
 }
 
 /** Native ClientContext (src/native/context_wrap.cc). */

@@ -64,6 +64,14 @@ export class Credentials {
 }
 
 /**
+ * @internal Credentials the addon made itself (a client's delegated TGT, from a ServerContext): Kerberos only, usage
+ * `'initiate'`, owned by the caller like acquired ones.
+ */
+export function delegatedCredentials(native: NativeCredentials): Credentials {
+  return new Credentials(token, native, Object.freeze({ usage: 'initiate', packages: Object.freeze(['Kerberos'] as const) }));
+}
+
+/**
  * Acquires credentials: `usage: 'accept'` for a server (keys from a keytab), `'initiate'` for a
  * client (a ticket cache, or a user and password). Validates the options first and throws
  * TypeError/RangeError naming the option; native failures reject with typed SspiErrors.

@@ -37,6 +37,8 @@ export interface ResolvedServerContextOptions {
   readonly channelBindings?: Buffer;
   /** {@link ServerContextOptions.releaseWhenDone}; false when not given. */
   readonly releaseWhenDone: boolean;
+  /** {@link ServerContextOptions.keepDelegatedCredentials}; false when not given. */
+  readonly keepDelegatedCredentials: boolean;
 }
 
 /**
@@ -219,11 +221,18 @@ export function resolveClientContextOptions(options: unknown): ResolvedClientCon
   return Object.freeze(resolved);
 }
 
-const SERVER_CONTEXT_KEYS = ['channelBindings', 'releaseWhenDone'];
+const SERVER_CONTEXT_KEYS = ['channelBindings', 'releaseWhenDone', 'keepDelegatedCredentials'];
 
 /** Validates ServerContext options ({@link ServerContextOptions}); undefined means none. */
+/** A boolean ServerContext option; false when not given. */
+function optionalBoolean(options: Record<string, unknown>, key: keyof ServerContextOptions): boolean {
+  const value = options[key] ?? false;
+  if (typeof value !== 'boolean') throw typeError(`options.${key} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 export function resolveServerContextOptions(options: unknown): ResolvedServerContextOptions {
-  if (options === undefined) return Object.freeze({ releaseWhenDone: false });
+  if (options === undefined) return Object.freeze({ releaseWhenDone: false, keepDelegatedCredentials: false });
   if (ArrayBuffer.isView(options)) {
     // new ServerContext(credentials, bindings) would otherwise read as "no bindings", which no mechanism reports.
     throw typeError('options must be an object, got a Buffer: pass { channelBindings: <Buffer> }');
@@ -236,11 +245,10 @@ export function resolveServerContextOptions(options: unknown): ResolvedServerCon
     }
   }
   const channelBindings = optionalChannelBindings(options, 'options');
-  const releaseWhenDone = options['releaseWhenDone'] ?? false;
-  if (typeof releaseWhenDone !== 'boolean') throw typeError(`options.releaseWhenDone must be a boolean, got ${describe(releaseWhenDone)}`);
   const resolved = {
     ...(channelBindings !== undefined && { channelBindings }),
-    releaseWhenDone,
+    releaseWhenDone: optionalBoolean(options, 'releaseWhenDone'),
+    keepDelegatedCredentials: optionalBoolean(options, 'keepDelegatedCredentials'),
   } satisfies ResolvedServerContextOptions;
   return Object.freeze(resolved);
 }

@@ -4,7 +4,7 @@
  */
 import type { NativeServerContext } from './binding';
 import { binding } from './binding';
-import type { Credentials } from './credentials';
+import { delegatedCredentials, type Credentials } from './credentials';
 import { ContextStateError } from './errors';
 import { resolveServerContextOptions } from './options';
 import type { ResolvedServerContextOptions } from './options';
@@ -29,11 +29,12 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
   /** `credentials` must have usage `'accept'`. `options` (e.g. channel bindings) may be left out. */
   constructor(credentials: Credentials, options?: ServerContextOptions) {
     const resolved = resolveServerContextOptions(options);
-    const { channelBindings, releaseWhenDone } = resolved;
+    const { channelBindings, releaseWhenDone, keepDelegatedCredentials } = resolved;
     super(
       new (binding().ServerContext)(credentials.nativeHandle('accept'), {
         ...(channelBindings !== undefined && { channelBindings }),
         releaseWhenDone,
+        keepDelegatedCredentials,
       }),
       'accept',
     );
@@ -79,6 +80,22 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
       });
     }
     return this.#identity;
+  }
+
+  /**
+   * The credential the client delegated to this server, for acting as the client towards other services: pass it
+   * to a {@link ClientContext} (or an HTTP client built on one). Handed over once; the caller owns it and must
+   * `dispose()` it when the work done as the client is over (the context's own dispose does not reach it).
+   * `undefined` when the client delegated nothing (`identity().delegated` is false), when the context was created
+   * without `keepDelegatedCredentials`, or when it was taken already.
+   *
+   * It holds the client's forwarded Kerberos TGT and is usable for Kerberos only (packages `['Kerberos']`): a client
+   * context then sends a raw Kerberos token, which HTTP Negotiate servers accept as well as SPNEGO. On Windows it is
+   * the logon session of the client, acquired while impersonating it (unverified: Wine has no Kerberos).
+   */
+  takeDelegatedCredentials(): Credentials | undefined {
+    const native = this.#native('takeDelegatedCredentials()', () => this.native.takeDelegatedCredentials());
+    return native === undefined ? undefined : delegatedCredentials(native);
   }
 
   /**

@@ -92,6 +92,13 @@ export interface ServerContextOptions {
    * keeps the context, which `accessToken()`, `groups()` and `withImpersonation()` use. Default false.
    */
   releaseWhenDone?: boolean;
+  /**
+   * Keep the credential a client delegated (a forwarded Kerberos TGT: the client set `flags.delegate` and its
+   * ticket allowed it) so that {@link ServerContext.takeDelegatedCredentials} can hand it over, for calling other
+   * services as the client. Default false: what a client delegates is then released during the step that receives
+   * it, and the process never holds the user's TGT.
+   */
+  keepDelegatedCredentials?: boolean;
 }
 
 /** Result of one step of a security context. */

@@ -170,8 +170,8 @@ describe('the bindings each side keeps', () => {
   });
 
   it('are left out of the resolved options when not given', () => {
-    expect(track(new ServerContext(kerberosServer)).options).toEqual({ releaseWhenDone: false });
-    expect(track(new ServerContext(kerberosServer, {})).options).toEqual({ releaseWhenDone: false });
+    expect(track(new ServerContext(kerberosServer)).options).toEqual({ releaseWhenDone: false, keepDelegatedCredentials: false });
+    expect(track(new ServerContext(kerberosServer, {})).options).toEqual({ releaseWhenDone: false, keepDelegatedCredentials: false });
   });
 
   it(`accept the largest allowed size (${MAX_CHANNEL_BINDINGS} bytes) end to end`, async () => {
@@ -210,7 +210,7 @@ describe('option validation', () => {
     // The likely slip: the bindings themselves instead of { channelBindings }. Read as "no bindings", it would
     // let every handshake through, since neither library fails when only the client sends bindings.
     ['the bindings Buffer itself', certA, TypeError, /^options must be an object, got a Buffer: pass \{ channelBindings: <Buffer> \}$/],
-    ['a misspelt key', { channelBinding: certA }, RangeError, /^options\.channelBinding is not a ServerContext option \(known: channelBindings, releaseWhenDone\)$/],
+    ['a misspelt key', { channelBinding: certA }, RangeError, /^options\.channelBinding is not a ServerContext option \(known: channelBindings, releaseWhenDone, keepDelegatedCredentials\)$/],
   ])('ServerContext refuses %s as options', (_name, options, errorClass, message) => {
     const make = (): unknown => new ServerContext(kerberosServer, options as never);
     expect(make).toThrow(errorClass);

@@ -144,6 +144,12 @@ class ServerContext : public Context {
 
   // Windows only (the default says so): the client's logon token, read without blocking.
   virtual Status access_token(AccessToken* out) const;
+  // The credential the client delegated (a forwarded Kerberos TGT), handed over once: usage Initiate, for
+  // client contexts that act as the client towards other services. Sets *out to null when the client
+  // delegated nothing, the context was not created with keep_delegated_credentials, or it was taken already.
+  // Valid once done().
+  virtual Status take_delegated_credentials(std::shared_ptr<Credentials>* out) = 0;
+
   // Windows only: makes the calling thread act as the client until RevertImpersonation().
   // The glue pairs the two around one synchronous JS callback (context_wrap.cc).
   virtual Status Impersonate();
@@ -169,6 +175,9 @@ struct ServerOptions {
   // Free the library's context on the step that completes the handshake (on the worker thread), keeping only
   // the identity read by then. Backends whose context serves later calls (SSPI's token, impersonation) ignore it.
   bool release_when_done = false;
+  // Keep what the client delegated for take_delegated_credentials(); otherwise it is released at once, so an
+  // application that never asked for it never holds a user's TGT.
+  bool keep_delegated_credentials = false;
 };
 
 // Cheap: no library calls happen until the first step.

@@ -47,6 +47,8 @@ Napi::Function ServerContextWrap::Init(Napi::Env env) {
                       InstanceMethod<&ServerContextWrap::StepSync>("stepSync"),
                       InstanceMethod<&ServerContextWrap::Identity>("identity"),
                       InstanceMethod<&ServerContextWrap::AccessToken>("accessToken"),
+                      InstanceMethod<&ServerContextWrap::TakeDelegatedCredentials>(
+                          "takeDelegatedCredentials"),
                       InstanceMethod<&ServerContextWrap::WithImpersonation>("withImpersonation"),
                       InstanceMethod<&ServerContextWrap::Dispose>("dispose"),
                       InstanceAccessor<&ServerContextWrap::Done>("done"),
@@ -65,6 +67,7 @@ ServerContextWrap::ServerContextWrap(const Napi::CallbackInfo& info)
     auto bindings = ToBytes(object.Get("channelBindings"), "options.channelBindings");
     if (bindings) options.channel_bindings = std::move(*bindings);
     options.release_when_done = object.Get("releaseWhenDone").ToBoolean().Value();
+    options.keep_delegated_credentials = object.Get("keepDelegatedCredentials").ToBoolean().Value();
   }
   context_ = backend::NewServerContext(std::move(credentials), std::move(options));
 }
@@ -98,6 +101,16 @@ Napi::Value ServerContextWrap::AccessToken(const Napi::CallbackInfo& info) {
   backend::Status status = context->access_token(&token);
   if (!status.ok) throw ToJsError(info.Env(), status);
   return ToJsAccessToken(info.Env(), token);
+}
+
+// A new credentials handle the caller owns, or undefined when the client delegated nothing.
+Napi::Value ServerContextWrap::TakeDelegatedCredentials(const Napi::CallbackInfo& info) {
+  auto context = Live(info.Env());
+  std::shared_ptr<backend::Credentials> delegated;
+  backend::Status status = context->take_delegated_credentials(&delegated);
+  if (!status.ok) throw ToJsError(info.Env(), status);
+  if (!delegated) return info.Env().Undefined();
+  return CredentialsWrap::New(info.Env(), std::move(delegated));
 }
 
 namespace {

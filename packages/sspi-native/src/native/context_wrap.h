@@ -21,6 +21,7 @@ class ServerContextWrap : public Napi::ObjectWrap<ServerContextWrap> {
   Napi::Value StepSync(const Napi::CallbackInfo& info);
   Napi::Value Identity(const Napi::CallbackInfo& info);
   Napi::Value AccessToken(const Napi::CallbackInfo& info);
+  Napi::Value TakeDelegatedCredentials(const Napi::CallbackInfo& info);
   Napi::Value WithImpersonation(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value Done(const Napi::CallbackInfo& info);

@@ -105,7 +105,8 @@ GssServerContext::GssServerContext(std::shared_ptr<GssCredentials> credentials,
                                    backend::ServerOptions options)
     : credentials_(std::move(credentials)),
       channel_bindings_(std::move(options.channel_bindings)),
-      release_when_done_(options.release_when_done) {}
+      release_when_done_(options.release_when_done),
+      keep_delegated_(options.keep_delegated_credentials) {}
 
 GssServerContext::~GssServerContext() { Release(); }
 
@@ -164,6 +165,35 @@ Status GssServerContext::Normalize(const Bytes& token, Bytes* rewritten) {
   return s;
 }
 
+// A forwarded TGT is kept only when the application asked for it; otherwise it is released at once.
+// It is a krb5 credential, not a SPNEGO one: handed to gss_init_sec_context with the SPNEGO mechanism,
+// the mechglue finds no SPNEGO element in it and SPNEGO falls back to the process's default ccache,
+// i.e. the wrong user. So it is labelled Kerberos only, and client contexts use the krb5 mechanism
+// directly (a raw Kerberos token under the Negotiate scheme, which RFC 4559 servers accept).
+void GssServerContext::KeepOrRelease(const Api* api, gss_cred_id_t delegated) {
+  if (keep_delegated_ && !delegated_) {
+    delegated_ = std::make_shared<GssCredentials>(api, delegated, backend::Usage::Initiate,
+                                                  std::vector<Package>{Package::Kerberos});
+    return;
+  }
+  OM_uint32 ignored = 0;
+  api->release_cred(&ignored, &delegated);
+}
+
+Status GssServerContext::take_delegated_credentials(std::shared_ptr<backend::Credentials>* out) {
+  std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    return Status::Fail(Failure::ContextState, "take_delegated_credentials", "a step is running");
+  }
+  if (!done_) {
+    return Status::Fail(Failure::ContextState, "take_delegated_credentials",
+                        "the context is not established yet");
+  }
+  *out = std::move(delegated_);
+  delegated_.reset();
+  return {};
+}
+
 StepResult GssServerContext::step(const Bytes* input) {
   StepResult r;
   std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
@@ -202,11 +232,7 @@ StepResult GssServerContext::step(const Bytes* input) {
   OM_uint32 major = api->accept_sec_context(&minor, &handle_, credentials_->handle(), &in,
                                             bindings.get(), source.out(), &mech, out.out(), &flags,
                                             nullptr, &delegated);
-  if (delegated != GSS_C_NO_CREDENTIAL) {
-    // Delegated credentials are not exposed yet; release them so they cannot leak.
-    OM_uint32 ignored = 0;
-    api->release_cred(&ignored, &delegated);
-  }
+  if (delegated != GSS_C_NO_CREDENTIAL) KeepOrRelease(api, delegated);
   r.token.assign(out.data(), out.data() + out.size());
 
   if (GSS_ERROR(major)) {

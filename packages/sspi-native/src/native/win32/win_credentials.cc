@@ -88,6 +88,9 @@ bool RunningOnWine() {
   return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
 }
 
+
+}  // namespace
+
 unsigned long MaxToken(Package package) {
   PSecPkgInfoW info = nullptr;
   unsigned long size = 48256;  // Negotiate's size on current Windows; used if the query fails
@@ -98,8 +101,6 @@ unsigned long MaxToken(Package package) {
   }
   return size;
 }
-
-}  // namespace
 
 backend::AcquireResult Acquire(backend::CredentialOptions& options) {
   using backend::Failure;

@@ -43,5 +43,7 @@ class WinCredentials final : public backend::Credentials {
 };
 
 const wchar_t* PackageWideName(backend::Package package);
+// The package's largest token (QuerySecurityPackageInfoW), at least 1 KiB.
+unsigned long MaxToken(backend::Package package);
 
 }  // namespace sspi_native::win

@@ -19,6 +19,7 @@ class WinServerContext final : public backend::ServerContext {
   bool done() const override { return done_.load(); }
   backend::Status identity(backend::Identity* out) const override;
   backend::Status access_token(backend::AccessToken* out) const override;
+  backend::Status take_delegated_credentials(std::shared_ptr<backend::Credentials>* out) override;
   backend::Status Impersonate() override;
   backend::Status RevertImpersonation() override;
 
@@ -28,6 +29,8 @@ class WinServerContext final : public backend::ServerContext {
 
   std::shared_ptr<WinCredentials> credentials_;
   backend::Bytes bindings_;  // SEC_CHANNEL_BINDINGS buffer; empty = none
+  const bool keep_delegated_;     // ServerOptions::keep_delegated_credentials
+  bool delegated_taken_ = false;  // take_delegated_credentials() hands out one credential
   mutable std::mutex mutex_;  // one step at a time (try_lock, never waits)
   ContextHandle handle_;
   std::atomic<bool> done_{false};
