@@ -22,6 +22,8 @@ export { createExplicitSso, type ExplicitSso, type LogoutResponse } from './expl
 export type { ExplicitSsoOptions } from './explicit-sso/options';
 export type { LogoutRequest } from './explicit-sso/logout';
 export { ExplicitSsoLogoutError, type LogoutStep } from './explicit-sso/errors';
+// Acting as the signed-in user towards other services (options.delegation).
+export * from './delegation';
 // Password sign-in against the domain's KDC, for browsers that cannot do SSO (src/domain-password).
 export * from './domain-password';
 export type { GroupFilter, SspiGroup, SspiInfo, SspiUser } from './core/user';

@@ -111,8 +111,16 @@ export class Negotiator {
       case 'established': {
         options.logger.debug('authenticated', { ...fields, principal: leg.user.principal });
         const mutual = options.mutualAuth && leg.finalToken ? { scheme: parsed.scheme, token: leg.finalToken } : undefined;
-        const user = await this.#withGroupNames(leg.user, fields);
-        return this.#verified(user, verify, { connection, remembered: false, ...(mutual && { mutual }) });
+        const { delegatedCredentials } = leg;
+        let outcome: Outcome | undefined;
+        try {
+          const user = await this.#withGroupNames(leg.user, fields);
+          outcome = await this.#verified(user, verify, { connection, remembered: false, ...(mutual && { mutual }) });
+          return outcome.kind === 'authenticated' && delegatedCredentials ? { ...outcome, delegatedCredentials } : outcome;
+        } finally {
+          // Only a sign-in verify accepted carries the user's ticket further; every other ending releases it here.
+          if (delegatedCredentials && outcome?.kind !== 'authenticated') delegatedCredentials.dispose();
+        }
       }
     }
   }

@@ -5,6 +5,7 @@ import type {
   PendingHandshakeLimitError,
   TooManyFailuresError,
 } from '../errors';
+import type { Credentials } from 'sspi-native';
 import type { AuthScheme } from './authorization';
 import type { SspiUser } from './user';
 
@@ -29,6 +30,8 @@ export type Outcome =
       readonly identity: SspiUser;
       readonly remembered: boolean;
       readonly mutual?: { readonly scheme: AuthScheme; readonly token: Buffer };
+      /** What the client delegated (`options.delegation`): the adapter owns it and releases it with the response. */
+      readonly delegatedCredentials?: Credentials;
     }
   /** Signed in, but verify refused the user: 403 (other credentials would not help, so no challenge). */
   | { readonly kind: 'forbidden'; readonly info: unknown; readonly identity: SspiUser }

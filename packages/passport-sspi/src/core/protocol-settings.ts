@@ -21,6 +21,8 @@ export interface ProtocolSettings {
   readonly allowAnonymous: boolean;
   readonly allowGuest: boolean;
   readonly persistAuthentication: boolean;
+  /** Take what a client delegates from its completed context and hand it to the adapter with the sign-in. */
+  readonly delegation: boolean;
   /** Which of a sign-in's groups the user keeps. */
   readonly groupFilter: GroupFilter;
   /** Looks up names for the kept groups before verify; absent: SIDs only. */

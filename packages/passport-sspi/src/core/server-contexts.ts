@@ -18,6 +18,8 @@ export interface ServerContextLike {
   identity(): Identity;
   /** Release the native context. Must be safe to call more than once. */
   dispose(): void;
+  /** What the client delegated, handed over once (`options.delegation`); contexts that cannot delegate leave it out. */
+  takeDelegatedCredentials?(): Credentials | undefined;
 }
 
 /**
@@ -59,12 +61,12 @@ export type CredentialSource =
  * The real source: one sspi-native `ServerContext` per handshake, all sharing credentials acquired once (per
  * request they would cost throughput and re-read the keytab).
  */
-export function nativeContextSource(source: CredentialSource): ServerContextSource {
+export function nativeContextSource(source: CredentialSource, { keepDelegatedCredentials }: { keepDelegatedCredentials: boolean }): ServerContextSource {
   // sspi-native loads its addon on first use, so a strategy given its own contextFactory never loads native code.
   const credentials = 'credentials' in source ? given(source.credentials) : acquiredOnce(source.acquire);
   return {
     // The core needs only identity() from a completed context: the worker thread frees the rest.
-    create: async () => new ServerContext(await credentials(), { releaseWhenDone: true }),
+    create: async () => new ServerContext(await credentials(), { releaseWhenDone: true, keepDelegatedCredentials }),
     ready: async () => void (await credentials()),
   };
 }

@@ -1,4 +1,4 @@
-import type { TokenDescription } from 'sspi-native';
+import type { Credentials, TokenDescription } from 'sspi-native';
 import {
   AnonymousLogonError,
   GuestLogonError,
@@ -19,7 +19,13 @@ import { userFromIdentity, type GroupFilter, type SspiUser } from './user';
 /** What one leg came to. Server faults are not here: they are thrown. */
 export type Leg =
   | { readonly kind: 'continue'; readonly token: Buffer }
-  | { readonly kind: 'established'; readonly user: SspiUser; readonly finalToken?: Buffer }
+  | {
+      readonly kind: 'established';
+      readonly user: SspiUser;
+      readonly finalToken?: Buffer;
+      /** What the client delegated, with `options.delegation`: the caller now owns it. */
+      readonly delegatedCredentials?: Credentials;
+    }
   | { readonly kind: 'refused'; readonly error: AuthFailure }
   | { readonly kind: 'limited'; readonly error: PendingHandshakeLimitError };
 
@@ -67,7 +73,9 @@ export async function exchangeToken(leg: TokenLeg, options: ProtocolSettings, st
     if (user) {
       if (user.anonymous && !options.allowAnonymous) return { kind: 'refused', error: new AnonymousLogonError() };
       if (user.guest && !options.allowGuest) return { kind: 'refused', error: new GuestLogonError() };
-      return { kind: 'established', user, ...(outputToken && { finalToken: outputToken }) };
+      // Taken before the context is disposed below; refused logons above never hand one out.
+      const delegatedCredentials = options.delegation && user.delegated ? context.takeDelegatedCredentials?.() : undefined;
+      return { kind: 'established', user, ...(outputToken && { finalToken: outputToken }), ...(delegatedCredentials && { delegatedCredentials }) };
     }
     if (!outputToken) throw new Error('the security context needs another leg but produced no token to send');
     if (!connection) throw new Error('the request has no connection: a multi-leg handshake needs the one it runs on');

@@ -1,3 +1,5 @@
+import { LocalFaultError } from '../local-fault-error';
+
 /** Which part of signing out failed. */
 export type LogoutStep = 'passport-logout' | 'session-destroy';
 
@@ -14,16 +16,12 @@ const HINTS: Record<LogoutStep, string> = {
  * Signing out failed half-way. The "no automatic sign-in" marker is set all the same (the user asked to leave),
  * and the error goes to the app's error handling: the session may still be alive.
  */
-export class ExplicitSsoLogoutError extends Error {
+export class ExplicitSsoLogoutError extends LocalFaultError {
   readonly code = 'ERR_SSPI_LOGOUT';
-  readonly fault = 'local' as const;
   readonly step: LogoutStep;
-  readonly hint: string;
 
   constructor(step: LogoutStep, cause: unknown) {
-    super(`signing out failed at ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = new.target.name;
+    super(`signing out failed at ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, HINTS[step], { cause });
     this.step = step;
-    this.hint = HINTS[step];
   }
 }

@@ -87,6 +87,14 @@ export interface SspiStrategyOptionsBase {
    */
   persistAuthentication?: boolean;
   /**
+   * Keep the Kerberos ticket a client delegates (browsers do so only for hosts in their delegation allowlist,
+   * curl with `--delegation always`), so that the route can call other services as the user: see
+   * `delegatedCredentials(req)` and `withDelegatedCredentials(req, fn)`. The credential belongs to the request that
+   * signed in and is released when its response ends; it is never put on the user, in a session or in a log.
+   * Default `false`: a delegated ticket is released as soon as it arrives.
+   */
+  delegation?: boolean;
+  /**
    * Which reverse proxies to believe about the client address in `X-Forwarded-For`, with Express's
    * `trust proxy` semantics: `false`, `true`, a number of hops, addresses/CIDRs (array or comma-separated,
    * also `'loopback'`, `'linklocal'`, `'uniquelocal'`), or `(address, hop) => boolean`. The address is only
@@ -199,6 +207,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     ...(principal !== undefined && { principal }),
   });
   const { packages } = acquire;
+  const delegation = optionalBoolean('delegation', options.delegation, false);
 
   return Object.freeze({
     name,
@@ -234,6 +243,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     allowAnonymous: optionalBoolean('allowAnonymous', options.allowAnonymous, false),
     allowGuest: optionalBoolean('allowGuest', options.allowGuest, false),
     persistAuthentication: optionalBoolean('persistAuthentication', options.persistAuthentication, false),
+    delegation,
     groupFilter: optionalFunction<GroupFilter>('groupFilter', options.groupFilter) ?? isEffectiveGroup,
     ...resolveGroupNames(options.groupNames),
     trustProxy: compileTrustProxy(options.trustProxy),
@@ -242,7 +252,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     contexts:
       customFactory !== undefined
         ? customContextSource(customFactory)
-        : nativeContextSource(credentials !== undefined ? { credentials } : { acquire }),
+        : nativeContextSource(credentials !== undefined ? { credentials } : { acquire }, { keepDelegatedCredentials: delegation }),
   });
 }
 

@@ -12,6 +12,7 @@ import { answerFor, successHeaders, withPage, type Respond } from '../http/answe
 import { protocolRequestOf, type NodeRequest } from '../http/request-facts';
 import { setHeaders, writeAnswer, type MaybeStream, type ResponseSink } from '../http/write-answer';
 import { completeChallenge, type HookableResponse } from './challenge-completion';
+import { holdDelegatedCredentials, type ClosableResponse } from '../delegation/request-credentials';
 import { onlyFirstAction } from './only-first-action';
 import { renderChallengePage, type ChallengePageContext } from './challenge-page';
 import type { SspiVerifyFunction, SspiVerifyFunctionWithRequest } from './verify-functions';
@@ -133,6 +134,8 @@ async function toPassport(
       return;
     }
     case 'authenticated':
+      // Beside the request, never on the user: passport may put the user in a session.
+      holdDelegatedCredentials(node, nodeResponseBehind(req), outcome.delegatedCredentials, options.delegation);
       // Before success(): passport lets the route answer from there.
       setHeaders(responseOf(req), successHeaders(outcome));
       actions.success(outcome.user, outcome.info);
@@ -157,6 +160,12 @@ async function toPassport(
 function nodeRequestBehind(req: Request): NodeRequest & MaybeStream {
   const wrapped = (req as { ctx?: { req?: NodeRequest & MaybeStream } }).ctx?.req;
   return wrapped ?? (req as NodeRequest & MaybeStream);
+}
+
+/** Node's response, whose `close` ends what belongs to the request: koa-passport's `req.res` is a stand-in without events. */
+function nodeResponseBehind(req: Request): ClosableResponse | undefined {
+  const candidates = [(req as { ctx?: { res?: unknown } }).ctx?.res, (req as { res?: unknown }).res];
+  return candidates.find((res): res is ClosableResponse => typeof (res as Partial<ClosableResponse> | undefined)?.once === 'function');
 }
 
 function responseOf(req: Request): ResponseSink {
