@@ -15,6 +15,7 @@ export { NtlmSidsFormatError } from './domain-account/from-ntlm-sids';
 export type * from './windows-types';
 export { fromNative } from './native-errors';
 export type { FailureEvidence, Phase } from './native-errors';
+export * from './http-auth';
 export * from './tokens';
 export * from './errors';
 export type * from './types';

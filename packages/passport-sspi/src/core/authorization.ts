@@ -1,4 +1,5 @@
-import { MalformedAuthorizationError } from '../errors';
+import { HeaderFormatError, decodeToken68, type HeaderFormatReason } from 'sspi-native';
+import { MalformedAuthorizationError, type MalformedAuthorizationReason } from '../errors';
 
 /**
  * The `Authorization` header of RFC 4559 and MS-NTHT, read strictly: which of ours it is, and the token it carries.
@@ -25,7 +26,8 @@ const SCHEMES: ReadonlyMap<string, AuthScheme> = new Map([
   ['ntlm', 'NTLM'],
 ]);
 
-const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** The faults decodeToken68 reports, which MalformedAuthorizationError names alike. */
+type Token68Reason = Extract<HeaderFormatReason, MalformedAuthorizationReason>;
 
 /** {@link parseAuthorization}'s answer, with a malformed header as a value rather than a throw. */
 export type AuthorizationReading = ParsedAuthorization | { readonly kind: 'malformed'; readonly error: MalformedAuthorizationError };
@@ -64,30 +66,19 @@ export function parseAuthorization(values: readonly string[], maxTokenBytes: num
 
 function decodeToken(base64: string, maxTokenBytes: number): Buffer {
   if (base64.includes(',')) throw new MalformedAuthorizationError('credentials-list');
-  // Checked before decoding so a huge header never costs a huge allocation.
-  if (decodedLength(base64) > maxTokenBytes) {
-    throw new MalformedAuthorizationError(
-      'token-too-large',
-      `decoded token exceeds options.maxTokenBytes (${maxTokenBytes}); Kerberos tickets with large PACs (many groups) ` +
-        'may need a higher limit, and Node itself caps headers at --max-http-header-size (16 KiB by default)',
-    );
+  try {
+    return decodeToken68(base64, maxTokenBytes);
+  } catch (error) {
+    if (!(error instanceof HeaderFormatError)) throw error;
+    const reason = error.reason as Token68Reason;
+    throw reason === 'token-too-large'
+      ? new MalformedAuthorizationError(
+          reason,
+          `decoded token exceeds options.maxTokenBytes (${maxTokenBytes}); Kerberos tickets with large PACs (many groups) ` +
+            'may need a higher limit, and Node itself caps headers at --max-http-header-size (16 KiB by default)',
+        )
+      : new MalformedAuthorizationError(reason);
   }
-  if (/[^A-Za-z0-9+/=]/.test(base64)) {
-    throw new MalformedAuthorizationError(/[-_]/.test(base64) ? 'base64url-alphabet' : 'invalid-character');
-  }
-  // Only the alphabet is left: anything else wrong is the placement or count of '='.
-  if (!STANDARD_BASE64.test(base64)) throw new MalformedAuthorizationError('bad-padding');
-  if (base64.length % 4 !== 0) throw new MalformedAuthorizationError('bad-padding');
-  const token = Buffer.from(base64, 'base64');
-  // Buffer.from ignores non-zero bits in the last character; a strict codec refuses two spellings of one token.
-  if (token.toString('base64') !== base64) throw new MalformedAuthorizationError('non-canonical-base64');
-  return token;
-}
-
-/** The decoded size, from the encoded length and trailing padding alone. */
-function decodedLength(base64: string): number {
-  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-  return Math.floor((base64.length * 3) / 4) - padding;
 }
 
 /**
