@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the build, the demo and the tests need, only those that are missing.
 # Safe to run again; needs root (or sudo) only when something is missing.
-#   scripts/install-deps.sh [--browser] [--windows] [--ad] [--scale-out]
+#   scripts/install-deps.sh [--browser] [--windows] [--ad] [--scale-out] [--apache]
 #     --browser   adds Firefox ESR and Chromium, the real browsers of the SSO tests (test/browsers)
 #     --windows   adds Wine and mingw-w64: the win32-x64 addon is cross-built and tested under Windows node.exe
 #     --ad        adds Samba's AD DC (scripts/samba-dc.sh: a throwaway CORP.TEST domain on a loopback address)
 #     --scale-out adds HAProxy and Redis: several instances behind a proxy, sessions shared (test/scale-out)
+#     --apache    adds Apache httpd with mod_auth_gssapi: a server nobody here wrote, for the client and double-hop
+#                 tests (scripts/apache/interop-server.js, test/interop)
 set -euo pipefail
 
 packages=(
@@ -33,6 +35,7 @@ for arg in "$@"; do
         krb5-user ldap-utils openssl           # kinit/klist, ldapmodify for seeding, the DC's own TLS CA
       ) ;;
     --scale-out) packages+=(haproxy redis-server) ;;   # scripts/haproxy.sh, scripts/redis.sh (redis-cli comes along)
+    --apache) packages+=(apache2 libapache2-mod-auth-gssapi openssl) ;;   # scripts/apache/ (openssl: its test certificate)
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done

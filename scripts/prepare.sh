@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a checkout to a built state on a fresh machine: Debian packages, npm packages, build.
-#   scripts/prepare.sh [--browser] [--windows] [--ad] [--scale-out]   (passed to scripts/install-deps.sh: Firefox
-#       ESR; Wine and mingw-w64; Samba's AD DC for scripts/samba-dc.sh; HAProxy and Redis for test/scale-out)
+#   scripts/prepare.sh [--browser] [--windows] [--ad] [--scale-out] [--apache]   (passed to scripts/install-deps.sh:
+#       Firefox ESR; Wine and mingw-w64; Samba's AD DC for scripts/samba-dc.sh; HAProxy and Redis for test/scale-out;
+#       Apache httpd + mod_auth_gssapi for test/interop)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

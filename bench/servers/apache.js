@@ -23,13 +23,10 @@
 // Run as root, Apache's children drop to www-data, which cannot read the realm's 0600 keytab, write its
 // replay cache directory or read a 0600 NTLM user file: those are copied into dir (keytab, ntlm-users) or
 // made there (rcache), owned by www-data, and KRB5RCACHEDIR / NTLM_USER_FILE point there.
-const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { processTree } = require('../lib/proc');
+const { apacheUnavailable, fillTemplate, prepareApacheDir, runApache } = require('../../scripts/apache/apache-process');
 
-const APACHE = '/usr/sbin/apache2';
 const TEMPLATE = path.join(__dirname, 'apache', 'httpd.conf.template');
 const DEBIAN_MPM_EVENT_CONF = '/etc/apache2/mods-available/mpm_event.conf';
 const MPM_KEYS = [
@@ -96,72 +93,6 @@ function mpmDirectives(mpm) {
     .join('\n');
 }
 
-/** uid/gid of a local user from /etc/passwd, or undefined. */
-function localUser(name) {
-  try {
-    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f[0] === name) return { name, uid: Number(f[2]), gid: Number(f[3]) };
-    }
-  } catch {}
-  return undefined;
-}
-
-function groupName(gid) {
-  try {
-    for (const line of fs.readFileSync('/etc/group', 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (Number(f[2]) === gid) return f[0];
-    }
-  } catch {}
-  return String(gid);
-}
-
-/** Copies file into dir as name, readable by owner only, owned by runAs. */
-function privateCopy(file, dir, name, runAs) {
-  const out = path.join(dir, name);
-  fs.copyFileSync(file, out);
-  fs.chmodSync(out, 0o600);
-  if (runAs) fs.chownSync(out, runAs.uid, runAs.gid);
-  return out;
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // a zombie child of ours still answers kill(0): look at its state
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function tail(file, lines = 15) {
-  try {
-    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '';
-  }
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * @param {object} options
  * @param {string} options.dir        where httpd.conf, logs, the pid file and private copies go (created)
@@ -184,30 +115,20 @@ async function startApache(options) {
   if (!dir) throw new TypeError('startApache: dir is required');
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new TypeError('startApache: port must be a TCP port');
   if (mode !== 'kerberos' && mode !== 'ntlm') throw new TypeError(`startApache: mode must be 'kerberos' or 'ntlm'`);
-  if (!fs.existsSync(APACHE)) throw new Error(`startApache: ${APACHE} not found (apt-get install apache2 libapache2-mod-auth-gssapi)`);
-  if (!fs.existsSync('/usr/lib/apache2/modules/mod_auth_gssapi.so')) {
-    throw new Error('startApache: mod_auth_gssapi not found (apt-get install libapache2-mod-auth-gssapi)');
-  }
+  const missing = apacheUnavailable();
+  if (missing) throw new Error(`startApache: ${missing}`);
   const keytabSource = options.keytab || (env.KRB5_KTNAME || '').replace(/^FILE:/, '');
   if (!keytabSource || !fs.existsSync(keytabSource)) {
     throw new Error(`startApache: no keytab (options.keytab or env.KRB5_KTNAME; got '${keytabSource}')`);
   }
   if (mode === 'ntlm' && !env.NTLM_USER_FILE) throw new Error('startApache: mode ntlm needs env.NTLM_USER_FILE');
 
-  fs.mkdirSync(path.join(dir, 'run'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'htdocs'), { recursive: true });
-  const rcache = path.join(dir, 'rcache');
-  fs.rmSync(rcache, { recursive: true, force: true });
-  fs.mkdirSync(rcache, { mode: 0o700 });
-
-  // Root: children run as www-data and get private copies they can read.
-  const runAs = process.getuid?.() === 0 ? localUser('www-data') : undefined;
-  if (process.getuid?.() === 0 && !runAs) throw new Error('startApache: running as root needs a www-data user for the children');
-  if (runAs) fs.chownSync(rcache, runAs.uid, runAs.gid);
-  const keytab = privateCopy(keytabSource, dir, 'http.keytab', runAs);
+  const prepared = prepareApacheDir(dir, { keytab: keytabSource, ntlmUserFile: env.NTLM_USER_FILE });
+  const { keytab, rcache } = prepared;
   const childEnv = { ...process.env, ...env, KRB5_KTNAME: `FILE:${keytab}`, KRB5RCACHEDIR: rcache, LANG: 'C' };
   delete childEnv.KRB5CCNAME; // the server needs no client ticket
-  if (env.NTLM_USER_FILE) childEnv.NTLM_USER_FILE = privateCopy(env.NTLM_USER_FILE, dir, 'ntlm-users', runAs);
+  if (prepared.ntlmUserFile) childEnv.NTLM_USER_FILE = prepared.ntlmUserFile;
   if (mode === 'ntlm' && childEnv._NO_WINBINDD === undefined) childEnv._NO_WINBINDD = '1';
 
   fs.writeFileSync(path.join(dir, 'htdocs', 'me'), ME_JSON);
@@ -217,7 +138,7 @@ async function startApache(options) {
     DIR: dir,
     PORT: String(port),
     LOG_LEVEL: options.logLevel || 'warn',
-    USER_GROUP: runAs ? `User ${runAs.name}\nGroup ${groupName(runAs.gid)}` : '',
+    USER_GROUP: prepared.userGroup,
     MPM: mpmDirectives(mpm),
     MAX_KEEPALIVE_REQUESTS: String(keepAlive.maxRequests ?? 0),
     KEEPALIVE_TIMEOUT: String(keepAlive.timeout ?? 5),
@@ -234,76 +155,11 @@ async function startApache(options) {
         : '    GssapiAllowedMech ntlmssp\n    # NTLM takes two legs: the half-done context waits on the connection\n    GssapiConnectionBound On',
   };
   const conf = path.join(dir, 'httpd.conf');
-  const text = fs.readFileSync(TEMPLATE, 'utf8').replace(/\{\{([A-Z_]+)\}\}/g, (_, name) => {
-    if (!(name in values)) throw new Error(`startApache: template placeholder {{${name}}} has no value`);
-    return values[name];
-  });
-  fs.writeFileSync(conf, text);
+  fs.writeFileSync(conf, fillTemplate(TEMPLATE, values));
   const errorLog = path.join(dir, 'error.log');
   fs.rmSync(errorLog, { force: true });
-
-  const child = spawn(APACHE, ['-f', conf, '-DFOREGROUND'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = { code, signal };
-      resolve();
-    });
-  });
-  child.once('error', (err) => {
-    exited = { code: null, signal: null, err };
-  });
-  const pid = child.pid;
-  const pids = () => (exited ? [] : processTree(pid));
-  let known = new Set();
-
-  const stop = async () => {
-    for (const p of pids()) known.add(p);
-    if (!exited) {
-      try {
-        process.kill(pid, 'SIGTERM'); // apache: stop now, the parent kills its children
-      } catch {}
-      const killed = await Promise.race([exitPromise.then(() => true), sleep(10000).then(() => false)]);
-      if (!killed) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {}
-        await exitPromise;
-      }
-    }
-    const deadline = Date.now() + 5000;
-    for (const p of known) {
-      if (p === pid) continue;
-      while (alive(p) && Date.now() < deadline) await sleep(50);
-      if (alive(p)) {
-        try {
-          process.kill(p, 'SIGKILL');
-        } catch {}
-      }
-    }
-  };
-
-  const started = Date.now();
-  const timeout = options.startTimeoutMs ?? 15000;
-  for (;;) {
-    if (exited) {
-      const why = [output.trim(), tail(errorLog)].filter(Boolean).join('\n') || `exit ${exited.code ?? exited.signal}`;
-      throw new Error(`startApache: apache2 exited during start:\n${why}`);
-    }
-    if (await canConnect(port)) break;
-    if (Date.now() - started > timeout) {
-      await stop();
-      throw new Error(`startApache: nothing listens on 127.0.0.1:${port} after ${timeout} ms:\n${tail(errorLog)}`);
-    }
-    await sleep(50);
-  }
-  // The parent listens before its children are up: wait for the first one.
-  while (processTree(pid).length === 1 && Date.now() - started < timeout && !exited) await sleep(20);
-  known = new Set(pids());
-  return { pid, pids, stop, conf, errorLog, mpm: values.MPM };
+  const apache = await runApache({ conf, env: childEnv, ports: [port], errorLog, startTimeoutMs: options.startTimeoutMs });
+  return { ...apache, conf, errorLog, mpm: values.MPM };
 }
 
 module.exports = { startApache, debianMpm, ME_JSON };
