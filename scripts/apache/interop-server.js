@@ -9,10 +9,10 @@
 //   apache.accessLog()  ['alice@SSPI.TEST GET /kerberos/whoami 200', ...]   apache.stop()   (by its pid)
 //
 // Each protected path answers text/plain `user=<REMOTE_USER>\nmech=<GSS_MECH>\n`. What mod_auth_gssapi 1.6.4 does
-// (seen with these settings): the first 401 of every location offers `WWW-Authenticate: Negotiate` only; the
-// NTLM and both-mechanism locations also take the raw `NTLM` scheme. The 200 of a Kerberos sign-in carries the
-// mutual token as `WWW-Authenticate: Negotiate <token>`. A ticket for another SPN gets a 401 with a bare
-// `Negotiate` challenge again, and the error log names the failure (gss_accept_sec_context).
+// (seen with these settings): the first 401 of /kerberos offers `WWW-Authenticate: Negotiate` only; /ntlm and
+// /negotiate offer two headers, `Negotiate` and then `NTLM`, and take the raw `NTLM` scheme. A request without
+// credentials logs "NO AUTH DATA" (LogLevel info). The 200 of a Kerberos sign-in carries the mutual token as
+// `WWW-Authenticate: Negotiate <token>`.
 //
 // env: the realm's Kerberos environment (KRB5_CONFIG...) and, for NTLM, NTLM_USER_FILE with NETBIOS_DOMAIN_NAME and
 // NETBIOS_COMPUTER_NAME; the keytab and user file are copied for Apache's www-data children.
