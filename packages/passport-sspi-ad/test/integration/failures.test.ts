@@ -3,7 +3,6 @@
  * or made to swallow every byte. Each time the failure policy decides the outcome, nothing crashes, and nothing
  * waits longer than its timeout (measured, and written to the measurements file).
  */
-import * as net from 'node:net';
 import { createAdEnricher } from '../../src/create';
 import type { AdEnricher } from '../../src/enricher';
 import { AdTimeoutError, AdUnreachableError } from '../../src/errors';
@@ -11,20 +10,12 @@ import type { AdEnricherOptions } from '../../src/options';
 import { type DcEnv, describeWithDc, ldapsOptions, signedIn } from './support/dc';
 import { recordMeasurements, since } from './support/measurements';
 import { TcpForwarder } from './support/tcp-forwarder';
+import { closedPort } from '../../../../test/ports';
 
 const CONNECT_TIMEOUT = 800;
 const OPERATION_TIMEOUT = 600;
 /** What a deadline may overrun by on a busy CI machine (timers, TLS teardown). */
 const SLACK = 400;
-
-/** A local port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describeWithDc('when the DC is unreachable', (env: DcEnv) => {
   const timings: string[] = [];
