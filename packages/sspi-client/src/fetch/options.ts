@@ -1,5 +1,5 @@
 /** What `sspiFetch` takes under `init.sspi`, checked once per call with messages that name the option. */
-import { Credentials } from 'sspi-native';
+import { Credentials, type TokenDescription } from 'sspi-native';
 import type { ClientMechanism } from '../negotiation/client-handshake';
 
 export type NtlmPolicy = 'fallback' | 'never' | 'only';
@@ -10,13 +10,19 @@ export interface RoundInfo {
   readonly index: number;
   readonly url: string;
   readonly method: string;
+  /** The SPN the token sent is for, none on the first try. */
+  readonly spn?: string;
   /** The scheme of the Authorization header sent, none on the first try. */
   readonly scheme?: string;
   /** Bytes of the token sent. */
   readonly tokenBytes?: number;
+  /** What the token sent is (SPNEGO NegTokenInit carrying a Kerberos AP-REQ...); never its bytes or names. */
+  readonly sent?: TokenDescription;
   readonly status: number;
   /** The schemes the response's WWW-Authenticate offered. */
   readonly offered: readonly string[];
+  /** What the server's token in that WWW-Authenticate is, when it sent one. */
+  readonly received?: TokenDescription;
 }
 
 export interface SspiOptions {

@@ -1,18 +1,23 @@
 /** What a response says about authentication: the schemes it offers, and the reason a refusal gives. */
-import { parseChallenges } from 'sspi-native';
+import { parseChallenges, type Challenge } from 'sspi-native';
 import type { Response } from 'undici';
 
 const MAX_REASON = 200;
 
-/** The schemes of the WWW-Authenticate challenges; none when the header is absent or unreadable. */
-export function offeredSchemes(response: Response): string[] {
+/** The WWW-Authenticate challenges; none when the header is absent or unreadable. */
+export function challengesOf(response: Response): Challenge[] {
   const header = response.headers.get('www-authenticate');
   if (header === null) return [];
   try {
-    return parseChallenges(header).map((challenge) => challenge.scheme);
+    return parseChallenges(header);
   } catch {
     return [];
   }
+}
+
+/** The schemes of the WWW-Authenticate challenges. */
+export function offeredSchemes(response: Response): string[] {
+  return challengesOf(response).map((challenge) => challenge.scheme);
 }
 
 /**

@@ -11,6 +11,7 @@ import { attemptsFor, worthFallingBack } from '../negotiation/initiator';
 import { hostOf, spnFor } from '../negotiation/spn';
 import { resolveSspiOptions, type HandshakeInfo, type ResolvedSspiOptions, type SspiOptions } from './options';
 import { PinnedConnection } from './pinned-connection';
+import { roundInfo } from './round-info';
 import { offeredSchemes, serverReasonOf } from './responses';
 import { replayable, type FetchInput, type ReplayableRequest } from './replayable-request';
 
@@ -70,7 +71,7 @@ async function fetchOne(request: ReplayableRequest, options: ResolvedSspiOptions
       let header = authorization;
       let boundTo: number | undefined;
       for (;;) {
-        response = await send(request, connection, options, handshake.rounds + 1, header);
+        response = await send(request, connection, options, handshake.rounds + 1, { header, spn });
         // NTLM authenticates the connection: every round after the first token must come back on it.
         boundTo ??= connection.connects;
         if (connection.connects !== boundTo) throw new HandshakeError('connection-changed', `${request.url.origin} closed the connection in the middle of the ${handshake.mechanism} handshake`, { hint: 'a proxy or load balancer between us probably does not keep one client connection on one server connection' });
@@ -129,9 +130,9 @@ async function startHandshake(offered: readonly string[], spn: string, options: 
   throw lastError;
 }
 
-async function send(request: ReplayableRequest, connection: PinnedConnection, options: ResolvedSspiOptions, index: number, authorization?: string): Promise<Response> {
+async function send(request: ReplayableRequest, connection: PinnedConnection, options: ResolvedSspiOptions, index: number, authorization?: { header: string; spn: string }): Promise<Response> {
   const headers = new Headers(request.headers);
-  if (authorization !== undefined) headers.set('authorization', authorization);
+  if (authorization !== undefined) headers.set('authorization', authorization.header);
   const response = await undiciFetch(request.url, {
     method: request.method,
     headers,
@@ -140,14 +141,7 @@ async function send(request: ReplayableRequest, connection: PinnedConnection, op
     redirect: 'manual',
     dispatcher: connection.dispatcher,
   });
-  options.onRound?.({
-    index,
-    url: request.url.href,
-    method: request.method,
-    ...(authorization !== undefined && { scheme: authorization.slice(0, authorization.indexOf(' ')), tokenBytes: Buffer.from(authorization.slice(authorization.indexOf(' ') + 1), 'base64').length }),
-    status: response.status,
-    offered: offeredSchemes(response),
-  });
+  options.onRound?.(roundInfo(request, index, authorization, response));
   return response;
 }
 
