@@ -2,29 +2,17 @@
  * The sspi-fetch command, as built (dist/cli/main.js), run as a child process against Apache mod_auth_gssapi: what it
  * prints for Kerberos and NTLM sign-ins, and the exit status and message for each kind of failure.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeWithApache, startApache, type ApacheServer } from '../../../../test/apache';
 import { closedPort } from '../../../../test/ports';
-import { realm, realmEnv } from '../../../../test/realm';
+import { realm } from '../../../../test/realm';
+import { CLI, runCli, type CliRun } from '../support/cli';
 
-const CLI = path.join(__dirname, '../../dist/cli/main.js');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function sspiFetch(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env: realmEnv({ KRB5CCNAME: realm().users.alice.ccache, ...env }), timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-    child.stdin?.end(stdin);
-  });
+/** sspi-fetch with alice's ticket cache as the default credentials. */
+function sspiFetch(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
+  return runCli(args, { KRB5CCNAME: realm().users.alice.ccache, ...env }, stdin);
 }
 
 describeWithApache('sspi-fetch against Apache mod_auth_gssapi', () => {
