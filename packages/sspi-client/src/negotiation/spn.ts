@@ -18,11 +18,16 @@ export interface SpnChoice {
 
 const MAX_CNAME_HOPS = 8;
 
+/** What canonicalisation asks of DNS; node:dns's Resolver, or one pointed at other servers. */
+export interface CnameResolver {
+  resolveCname(name: string): Promise<string[]>;
+}
+
 /** `HTTP/<host>` for the URL, or the override. */
-export async function spnFor(url: URL, choice: SpnChoice): Promise<string> {
+export async function spnFor(url: URL, choice: SpnChoice, resolver?: CnameResolver): Promise<string> {
   if (choice.spn !== undefined) return choice.spn;
   const host = hostOf(url);
-  return `HTTP/${choice.canonicalizeHost === true ? await canonicalName(host) : host}`;
+  return `HTTP/${choice.canonicalizeHost === true ? await canonicalName(host, resolver ?? new Resolver({ timeout: 2000, tries: 2 })) : host}`;
 }
 
 /** The host without brackets or a trailing dot, lower-cased. */
@@ -31,9 +36,8 @@ export function hostOf(url: URL): string {
 }
 
 /** The name at the end of the CNAME chain; the name itself when it has none or DNS does not answer. */
-async function canonicalName(host: string): Promise<string> {
+async function canonicalName(host: string, resolver: CnameResolver): Promise<string> {
   if (net.isIP(host) !== 0) return host;
-  const resolver = new Resolver({ timeout: 2000, tries: 2 });
   let name = host;
   for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
     let next: string[];
