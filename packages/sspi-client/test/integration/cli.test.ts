@@ -2,13 +2,14 @@
  * The sspi-fetch command, as built (dist/cli/main.js), run as a child process against Apache mod_auth_gssapi: what it
  * prints for Kerberos and NTLM sign-ins, and the exit status and message for each kind of failure.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeWithApache, startApache, type ApacheServer } from '../../../../test/apache';
 import { closedPort } from '../../../../test/ports';
 import { realm } from '../../../../test/realm';
-import { CLI, runCli, type CliRun } from '../support/cli';
+import { CLI, nodeOfLine, runCli, type CliRun } from '../support/cli';
 
 /** sspi-fetch with alice's ticket cache as the default credentials. */
 function sspiFetch(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
@@ -39,6 +40,18 @@ describeWithApache('sspi-fetch against Apache mod_auth_gssapi', () => {
     expect(lines[2]).toMatch(new RegExp(`^round 2: GET ${apache.origin}/kerberos/whoami Authorization: Negotiate \\(\\d+ bytes\\) -> 200, WWW-Authenticate: Negotiate with a token$`));
     expect(lines[3]).toBe('mechanism: Kerberos (Negotiate), rounds: 1, mutual: yes, delegated: no, channel bound: no');
     expect(lines[4]).toBe('status: 200 OK');
+  });
+
+  // One N-API build of sspi-native and one undici for every Node release line users run.
+  it.each(['22', '24', '26'] as const)('signs in with Kerberos and with NTLM under node %s', async (line) => {
+    const node = nodeOfLine(line);
+    const kerberos = await runCli([`${apache.origin}/kerberos/whoami`], { KRB5CCNAME: realm().users.alice.ccache }, undefined, node);
+    expect(kerberos).toMatchObject({ code: 0, stdout: expect.stringContaining('user=alice@SSPI.TEST') });
+    expect(kerberos.stderr).toContain('mechanism: Kerberos (Negotiate), rounds: 1, mutual: yes');
+    const ntlm = await runCli(['--ntlm', '--user', 'SSPI\\ntlmuser', `${apache.origin}/ntlm/whoami`], { SSPI_FETCH_PASSWORD: 'Ntlm-Passw0rd' }, undefined, node);
+    expect(ntlm).toMatchObject({ code: 0, stdout: expect.stringContaining('user=SSPI\\ntlmuser') });
+    const version = await new Promise<string>((resolve) => execFile(node, ['--version'], (_error, stdout) => resolve(stdout.trim())));
+    expect(version).toMatch(new RegExp(`^v${line}\\.`));
   });
 
   it('--verbose says what every token is and shows the response headers', async () => {

@@ -1,5 +1,5 @@
 /** Runs the built sspi-fetch (dist/cli/main.js) as a child process in the test realm's environment. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { realmEnv } from '../../../../test/realm';
 
@@ -11,9 +11,14 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
+/** The node binary of a release line users run (22, 24, 26), fetched once from the npm registry. */
+export function nodeOfLine(line: '22' | '24' | '26'): string {
+  return execFileSync('bash', [path.join(__dirname, '../../../../scripts/node-linux.sh'), line], { encoding: 'utf8' }).trim();
+}
+
+export function runCli(args: readonly string[], env: Record<string, string> = {}, stdin?: string, node = process.execPath): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env: realmEnv(env), timeout: 20_000 }, (error, stdout, stderr) => {
+    const child = execFile(node, [CLI, ...args], { env: realmEnv(env), timeout: 20_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
     });
     child.stdin?.end(stdin);
