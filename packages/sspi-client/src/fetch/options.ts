@@ -1,8 +1,8 @@
 /** What `sspiFetch` takes under `init.sspi`, checked once per call with messages that name the option. */
 import { Credentials, type TokenDescription } from 'sspi-native';
 import type { ClientMechanism } from '../negotiation/client-handshake';
+import type { NtlmPolicy } from '../negotiation/initiator';
 
-export type NtlmPolicy = 'fallback' | 'never' | 'only';
 
 /** One request/response pair of a handshake, for logs and the CLI. */
 export interface RoundInfo {

@@ -12,8 +12,17 @@ import {
   type Credentials,
   type SecurityPackage,
 } from 'sspi-native';
-import type { ResolvedSspiOptions } from '../fetch/options';
 import type { AuthScheme } from './client-handshake';
+
+/** NTLM when Kerberos cannot be used (`fallback`), never, or only NTLM. */
+export type NtlmPolicy = 'fallback' | 'never' | 'only';
+
+/** What decides the attempts: given credentials, an explicit account, the NTLM policy. */
+export interface AttemptPolicy {
+  readonly credentials?: Credentials;
+  readonly account?: { readonly user: string; readonly password: string };
+  readonly ntlm: NtlmPolicy;
+}
 
 export interface Attempt {
   readonly scheme: AuthScheme;
@@ -21,7 +30,7 @@ export interface Attempt {
   credentials(): Promise<{ credentials: Credentials; owned: boolean }>;
 }
 
-export function attemptsFor(offered: readonly string[], options: ResolvedSspiOptions): Attempt[] {
+export function attemptsFor(offered: readonly string[], options: AttemptPolicy): Attempt[] {
   const offers = (scheme: string): boolean => offered.some((name) => name.toLowerCase() === scheme.toLowerCase());
   const given = options.credentials;
   if (given) {
