@@ -318,9 +318,11 @@ seed() {
     ldif_user svc-ldap svc-ldap "$(pw svc-ldap)" $UAC_USER description "LDAP bind account of the tests"
     # The web service account: its SPNs and keys are the keytab; AES only, or the KDC issues RC4 tickets and
     # exportkeytab writes only an RC4 key (msDS-SupportedEncryptionTypes 24 = AES128 | AES256).
+    # Constrained delegation (S4U2Proxy) to its own full-name SPN only: the tests prove a delegated call reaches
+    # that one and that the KDC refuses the short-name SPN of the same account.
     ldif_user svc-http svc-http "$(pw svc-http)" $UAC_USER description "HTTP service account of the tests" \
       servicePrincipalName "HTTP/$DC_SERVICE_HOST" servicePrincipalName "HTTP/${DC_SERVICE_HOST%%.*}" \
-      msDS-SupportedEncryptionTypes 24
+      msDS-SupportedEncryptionTypes 24 msDS-AllowedToDelegateTo "HTTP/$DC_SERVICE_HOST"
     ldif_user bob "Bob Baker" "$(pw bob)" $UAC_USER givenName Bob sn Baker displayName "Bob Baker" \
       mail "bob@$DC_DNS_DOMAIN" title "Engineering Manager" department Engineering company "Corp Test Ltd"
     ldif_user alice "Alice Archer" "$(pw alice)" $UAC_USER givenName Alice sn Archer displayName "Alice Archer" \
@@ -444,6 +446,8 @@ const env = {
   keytab: `${dir}/http.keytab`, spn: `HTTP/${serviceHost}`, serviceHost,
   servicePrincipal: `HTTP/${serviceHost}@${realm}`,
   serviceAccount: { name: 'svc-http', principal: `svc-http@${realm}`, dn: users['svc-http'].dn, sid: users['svc-http'].sid },
+  // What svc-http may delegate to by S4U2Proxy (msDS-AllowedToDelegateTo), and an SPN of its own it may not.
+  constrainedDelegation: { allowed: `HTTP/${serviceHost}`, refused: `HTTP/${serviceHost.split('.')[0]}` },
   bind: { dn: users['svc-ldap'].dn, upn: users['svc-ldap'].upn, password: users['svc-ldap'].password },
   winbindSocketDir: `${dir}/run/winbindd`, pidFile: `${dir}/run/samba.pid`,
   exec: ['bash', script, 'exec', dir, '--'],

@@ -41,6 +41,8 @@ export interface Dc {
   readonly servicePrincipal: string;
   /** The account behind the SPNs: `principal` (svc-http@CORP.TEST) has keys in `keytab` too, for client logons. */
   readonly serviceAccount: { readonly name: string; readonly principal: string; readonly dn: string; readonly sid: string };
+  /** What the service account may delegate to by S4U2Proxy, and an SPN of its own the KDC refuses to delegate to. */
+  readonly constrainedDelegation: { readonly allowed: string; readonly refused: string };
   readonly bind: { readonly dn: string; readonly upn: string; readonly password: string };
   readonly exec: readonly string[];
   readonly domainSid: string;

@@ -64,7 +64,7 @@ export interface NativeClientContext {
 
 /** Options as the addon takes them: already validated, packages resolved. */
 export interface NativeCredentialOptions {
-  usage: 'accept' | 'initiate';
+  usage: 'accept' | 'initiate' | 'both';
   packages: readonly string[];
   principal?: string;
   keytab?: string;

@@ -52,11 +52,11 @@ export class Credentials {
   }
 
   /** @internal The native handle, for context constructors. */
-  nativeHandle(usage: CredentialUsage): NativeCredentials {
+  nativeHandle(usage: Exclude<CredentialUsage, 'both'>): NativeCredentials {
     if (this.#native === undefined) throw new ContextStateError('the credentials were disposed');
-    if (this.usage !== usage) {
+    if (this.usage !== usage && this.usage !== 'both') {
       throw new TypeError(
-        `these credentials were acquired with usage '${this.usage}'; a ${usage === 'accept' ? 'ServerContext' : 'ClientContext'} needs usage '${usage}'`,
+        `these credentials were acquired with usage '${this.usage}'; a ${usage === 'accept' ? 'ServerContext' : 'ClientContext'} needs usage '${usage}' or 'both'`,
       );
     }
     return this.#native;

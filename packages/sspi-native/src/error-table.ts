@@ -8,6 +8,7 @@ import {
   ContextExpiredError,
   ContextStateError,
   CredentialsExpiredError,
+  DelegationRefusedError,
   InvalidTokenError,
   KdcUnreachableError,
   LogonDeniedError,
@@ -70,6 +71,7 @@ export const krb5 = {
   KDC_ERR_C_PRINCIPAL_UNKNOWN: -1765328378,
   KDC_ERR_S_PRINCIPAL_UNKNOWN: -1765328377,
   KDC_ERR_POLICY: -1765328372,
+  KDC_ERR_BADOPTION: -1765328371,
   KDC_ERR_ETYPE_NOSUPP: -1765328370,
   KDC_ERR_CLIENT_REVOKED: -1765328366,
   KDC_ERR_KEY_EXP: -1765328361,
@@ -280,6 +282,19 @@ export const TABLE: readonly Rule[] = [
       "The KDC's reply to the initial ticket request could not be decrypted with the key made from the password " +
       '(or from the client keytab): a wrong password for an account that needs no pre-authentication, or a stale ' +
       'client keytab (export it again).',
+  },
+  {
+    // The TGS request the client side makes with a constrained-delegation credential is the one a KDC answers with
+    // BADOPTION when it will not delegate (MIT and Samba/Heimdal; AD answers so too).
+    minors: [krb5.KDC_ERR_BADOPTION],
+    phases: ['initiate'],
+    error: DelegationRefusedError,
+    summary: 'the KDC refused to issue the ticket in the client\'s name',
+    hint:
+      "With a constrained-delegation credential (a ServerContext over usage 'both' credentials): the target SPN is " +
+      'not among the services the service account may delegate to (AD: msDS-AllowedToDelegateTo, ' +
+      '`samba-tool delegation add-service ACCOUNT SPN`), or the user is marked "sensitive and cannot be ' +
+      'delegated" or is in Protected Users. Otherwise the KDC refused a requested ticket option.',
   },
   {
     minors: [krb5.KDC_ERR_PREAUTH_FAILED, krb5.KDC_ERR_C_PRINCIPAL_UNKNOWN, krb5.KDC_ERR_POLICY],

@@ -182,3 +182,12 @@ export class KdcUnreachableError extends SspiError {
   override readonly code = 'ERR_SSPI_KDC_UNREACHABLE';
   override readonly publicReason = 'the domain controller could not be reached';
 }
+
+/**
+ * The KDC would not issue a ticket to this target in the client's name (Kerberos S4U2Proxy): the service account
+ * may not delegate to it, the user may not be delegated, or the client's ticket is not forwardable.
+ */
+export class DelegationRefusedError extends SspiError {
+  override readonly code = 'ERR_SSPI_DELEGATION_REFUSED';
+  override readonly publicReason = 'the domain refused to delegate the sign-in to another service';
+}

@@ -11,7 +11,7 @@ import type {
 } from './types';
 
 const PACKAGES: readonly SecurityPackage[] = ['Negotiate', 'Kerberos', 'NTLM'];
-const USAGES: readonly CredentialUsage[] = ['accept', 'initiate'];
+const USAGES: readonly CredentialUsage[] = ['accept', 'initiate', 'both'];
 const DEFAULT_PACKAGES: readonly SecurityPackage[] = Object.freeze(['Negotiate', 'Kerberos'] as const);
 
 /** Options after validation and defaults. Frozen; the password is not kept here. */
@@ -105,8 +105,8 @@ export function resolveCredentialsOptions(options: unknown): {
 } {
   if (!isObject(options)) throw typeError(`options must be an object, got ${describe(options)}`);
   const o = options as Record<string, unknown> & Partial<AcquireCredentialsOptions>;
-  if (typeof o.usage !== 'string') throw typeError(`options.usage must be 'accept' or 'initiate', got ${describe(o.usage)}`);
-  if (!USAGES.includes(o.usage)) throw rangeError(`options.usage must be 'accept' or 'initiate', got ${describe(o.usage)}`);
+  if (typeof o.usage !== 'string') throw typeError(`options.usage must be 'accept', 'initiate' or 'both', got ${describe(o.usage)}`);
+  if (!USAGES.includes(o.usage)) throw rangeError(`options.usage must be 'accept', 'initiate' or 'both', got ${describe(o.usage)}`);
   const usage = o.usage;
   const packages = resolvePackages(o.packages);
   const principal = optionalString(o, 'principal', 'options');
@@ -128,7 +128,13 @@ export function resolveCredentialsOptions(options: unknown): {
   if (principal !== undefined && usage === 'initiate' && keytab === undefined) {
     throw rangeError("options.principal applies to usage 'accept', or to 'initiate' with options.keytab (the entry to log on with)");
   }
-  onlyFor('ccache', ccache, 'initiate');
+  if (usage === 'both' && packages.includes('NTLM')) {
+    // NTLM has no delegation to offer, and gss-ntlmssp mistakes a credential store for an initiator's.
+    throw rangeError("options.packages: usage 'both' is for Kerberos constrained delegation; list 'Negotiate' and 'Kerberos' only, and accept NTLM with a second, usage 'accept' credential");
+  }
+  if (ccache !== undefined && usage === 'accept') {
+    throw rangeError("options.ccache applies to usage 'initiate' or 'both' only (usage is 'accept')");
+  }
   // SSPI has neither: the service account's own keys and the logged-on user's tickets are used.
   for (const [name, value] of [['keytab', keytab], ['ccache', ccache]] as const) {
     if (value !== undefined && process.platform === 'win32') {

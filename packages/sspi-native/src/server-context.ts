@@ -92,6 +92,13 @@ export class ServerContext extends SecurityContext<NativeServerContext> {
    * It holds the client's forwarded Kerberos TGT and is usable for Kerberos only (packages `['Kerberos']`): a client
    * context then sends a raw Kerberos token, which HTTP Negotiate servers accept as well as SPNEGO. On Windows it is
    * the logon session of the client, acquired while impersonating it (unverified: Wine has no Kerberos).
+   *
+   * With credentials of usage `'both'`, a Kerberos client that forwarded nothing gets one too: a constrained-delegation
+   * credential (S4U2Proxy). Each client context built on it asks the KDC for a ticket to its target in the client's
+   * name, with this service's own TGT and the client's ticket as evidence; the KDC alone decides, and refuses
+   * (DelegationRefusedError at the client context's first step) a target the service account may not delegate to, a
+   * user who may not be delegated, or evidence that is not forwardable. MIT (1.18 and later) hands one out for every
+   * Kerberos sign-in and reports it as `delegated: true`.
    */
   takeDelegatedCredentials(): Credentials | undefined {
     const native = this.#native('takeDelegatedCredentials()', () => this.native.takeDelegatedCredentials());

@@ -4,11 +4,21 @@ export type SecurityPackage = 'Negotiate' | 'Kerberos' | 'NTLM';
 /** The mechanism that actually authenticated a context (Negotiate is only a wrapper). */
 export type Mechanism = 'Kerberos' | 'NTLM';
 
-export type CredentialUsage = 'accept' | 'initiate';
+/**
+ * `accept` for a server, `initiate` for a client; `both` for a server that also calls other services in its clients'
+ * names by constrained delegation (S4U2Proxy): its keys to accept with and tickets of its own in one credential.
+ */
+export type CredentialUsage = 'accept' | 'initiate' | 'both';
 
 /** Options for {@link acquireCredentials}. Resolved and validated once; the caller's object is never mutated. */
 export interface AcquireCredentialsOptions {
-  /** `accept` for a server, `initiate` for a client. */
+  /**
+   * `accept` for a server, `initiate` for a client. `both` for a server whose ServerContexts hand out a credential to
+   * act as a Kerberos client that did not forward its TGT (constrained delegation, S4U2Proxy): the KDC must allow the
+   * service account to delegate (AD: msDS-AllowedToDelegateTo) and decides which services that credential reaches.
+   * With `both`: Negotiate and Kerberos only; `keytab` and `principal` as for `accept` (the service also logs on with
+   * that keytab), `ccache` where its own tickets go (default: a private in-memory cache).
+   */
   usage: CredentialUsage;
   /**
    * Packages the credential may use. Default `['Negotiate', 'Kerberos']` (NTLM only when asked for).

@@ -10,6 +10,7 @@ it('exports exactly the public API', () => {
     'ContextStateError',
     'Credentials',
     'CredentialsExpiredError',
+    'DelegationRefusedError',
     'HeaderFormatError',
     'InvalidTokenError',
     'KdcUnreachableError',

@@ -39,8 +39,10 @@ Napi::Value AcquireCredentials(const Napi::CallbackInfo& info) {
     options.usage = backend::Usage::Accept;
   } else if (usage == "initiate") {
     options.usage = backend::Usage::Initiate;
+  } else if (usage == "both") {
+    options.usage = backend::Usage::Both;
   } else {
-    throw Napi::TypeError::New(env, "usage must be 'accept' or 'initiate'");
+    throw Napi::TypeError::New(env, "usage must be 'accept', 'initiate' or 'both'");
   }
   Napi::Value packages = o.Get("packages");
   if (!packages.IsArray()) throw Napi::TypeError::New(env, "packages must be an array");

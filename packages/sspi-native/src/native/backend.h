@@ -18,7 +18,13 @@ using Bytes = std::vector<uint8_t>;
 // Named as SSPI names them; the GSSAPI backend maps them to mechanism OIDs.
 enum class Package : uint8_t { Negotiate, Kerberos, NTLM };
 
-enum class Usage : uint8_t { Accept, Initiate };
+// Both: a service's keys to accept with and tickets of its own to initiate with, in one credential (SSPI's
+// SECPKG_CRED_BOTH, GSS_C_BOTH). What constrained delegation needs: accepting with it yields, for a client whose
+// ticket allows it, a credential to call other services as that client (S4U2Proxy).
+enum class Usage : uint8_t { Accept, Initiate, Both };
+
+inline bool CanAccept(Usage usage) { return usage != Usage::Initiate; }
+inline bool CanInitiate(Usage usage) { return usage != Usage::Accept; }
 
 // What kind of failure a Status describes; the TS layer picks the error class from it
 // (and, for Native, from the major/minor numbers).
@@ -57,9 +63,10 @@ struct CredentialOptions {
   Usage usage = Usage::Accept;
   std::vector<Package> packages;  // validated by the caller: non-empty, no duplicates
   std::string principal;          // acceptor name (empty = any key in the keytab), or the
-                                  // initiator's name in its client keytab
+                                  // initiator's name in its client keytab; Both: the acceptor name
   std::string keytab;             // acceptor keytab (default KRB5_KTNAME), or an initiator's
-                                  // client keytab (MIT): the service logs on with its own keys
+                                  // client keytab (MIT): the service logs on with its own keys;
+                                  // Both: the one keytab for the two
   std::string ccache;             // initiator credential cache; empty = library default
                                   // (with an initiator keytab: a private in-memory cache)
   std::string user;               // initiator user for password logon; empty = none
@@ -144,10 +151,10 @@ class ServerContext : public Context {
 
   // Windows only (the default says so): the client's logon token, read without blocking.
   virtual Status access_token(AccessToken* out) const;
-  // The credential the client delegated (a forwarded Kerberos TGT), handed over once: usage Initiate, for
-  // client contexts that act as the client towards other services. Sets *out to null when the client
-  // delegated nothing, the context was not created with keep_delegated_credentials, or it was taken already.
-  // Valid once done().
+  // The credential the client delegated, handed over once: usage Initiate, for client contexts that act as
+  // the client towards other services. Either a forwarded Kerberos TGT, or, when the server's credential has
+  // usage Both, a constrained one (S4U2Proxy: the KDC decides which services it reaches, if any). Sets *out to null when there is neither, the context was not created with
+  // keep_delegated_credentials, or it was taken already. Valid once done().
   virtual Status take_delegated_credentials(std::shared_ptr<Credentials>* out) = 0;
 
   // Windows only: makes the calling thread act as the client until RevertImpersonation().
@@ -270,9 +277,9 @@ inline std::optional<Status> ServerStepRefusal(bool locked, bool done, bool fail
   if (input == nullptr || input->empty()) {
     return Status::Fail(Failure::InvalidArgument, "step", "a server step needs a token");
   }
-  if (usage != Usage::Accept) {
+  if (!CanAccept(usage)) {
     return Status::Fail(Failure::InvalidArgument, "step",
-                        "a server context needs credentials acquired with usage 'accept'");
+                        "a server context needs credentials acquired with usage 'accept' or 'both'");
   }
   return std::nullopt;
 }
@@ -282,9 +289,9 @@ inline std::optional<Status> ServerStepRefusal(bool locked, bool done, bool fail
 inline std::optional<Status> ClientStepRefusal(bool locked, bool done, bool failed, Usage usage,
                                                const Bytes* input, bool first) {
   if (auto refusal = StepRefusal(locked, done, failed)) return refusal;
-  if (usage != Usage::Initiate) {
+  if (!CanInitiate(usage)) {
     return Status::Fail(Failure::InvalidArgument, "step",
-                        "a client context needs credentials acquired with usage 'initiate'");
+                        "a client context needs credentials acquired with usage 'initiate' or 'both'");
   }
   if (!first && (input == nullptr || input->empty())) {
     return Status::Fail(Failure::InvalidArgument, "step",

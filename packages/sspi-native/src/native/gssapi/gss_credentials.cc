@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -65,6 +66,12 @@ Status RestrictNegotiation(const Api* api, gss_cred_id_t cred,
   return {};
 }
 
+// HTTP/host@REALM is a Kerberos principal, HTTP@host a host-based service name.
+gss_OID AcceptorNameType(const std::string& principal) {
+  if (principal.find('/') != std::string::npos) return &oids::nt_krb5_principal;
+  return principal.find('@') != std::string::npos ? &oids::nt_hostbased_service : &oids::nt_krb5_principal;
+}
+
 struct Acquired {
   Status status;
   gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
@@ -83,11 +90,7 @@ Acquired AcquireAcceptor(const Api* api, const backend::CredentialOptions& o, gs
   Acquired r;
   Name name(api);
   if (!o.principal.empty()) {
-    // HTTP/host@REALM is a Kerberos principal, HTTP@host a host-based service name.
-    gss_OID type = o.principal.find('/') != std::string::npos ? &oids::nt_krb5_principal
-                   : o.principal.find('@') != std::string::npos ? &oids::nt_hostbased_service
-                                                                : &oids::nt_krb5_principal;
-    r.status = ImportName(api, o.principal, type, &name);
+    r.status = ImportName(api, o.principal, AcceptorNameType(o.principal), &name);
     if (!r.status.ok) return r;
   }
   std::lock_guard<std::mutex> lock(AcceptorMutex());
@@ -194,10 +197,51 @@ Acquired AcquireInitiator(const Api* api, backend::CredentialOptions& o, gss_OID
   return r;
 }
 
+// Keys to accept with and the service's own tickets, in one GSS_C_BOTH credential: MIT's accept then hands back,
+// for a Kerberos client, a credential that asks the KDC for tickets to other services in the client's name
+// (S4U2Proxy). The principal names the account as it logs on (svc-web@REALM), because AD issues no TGT to an SPN;
+// tickets for the account's SPNs are still accepted with the keytab's keys (tested against Samba's KDC). The one keytab serves both sides (acceptor keys, and the client keytab the service
+// logs on with); the tickets go to the ccache named or to an in-memory one private to this credential.
+Acquired AcquireBoth(const Api* api, const backend::CredentialOptions& o, gss_OID_set mechs,
+                     gss_OID_set* actual) {
+  Acquired r;
+  r.operation = "gss_acquire_cred_from";
+  if (api->acquire_cred_from == nullptr) {
+    r.status = Status::Fail(Failure::Unsupported, "gss_acquire_cred_from",
+                            api->library + " lacks gss_acquire_cred_from, which usage 'both' needs");
+    return r;
+  }
+  Name name(api);
+  if (!o.principal.empty()) {
+    r.status = ImportName(api, o.principal, &oids::nt_krb5_principal, &name);
+    if (!r.status.ok) return r;
+  }
+  // Without a keytab option the acceptor reads KRB5_KTNAME; the service logs on with the same keys.
+  const char* environment_keytab = std::getenv("KRB5_KTNAME");
+  std::string keytab = !o.keytab.empty() ? o.keytab : environment_keytab ? environment_keytab : "";
+  static std::atomic<uint64_t> next_cache{0};
+  std::string ccache = o.ccache.empty() ? "MEMORY:sspi-native-both-" + std::to_string(++next_cache) : o.ccache;
+  std::vector<KeyValue> kv{{"ccache", ccache.c_str()}};
+  if (!keytab.empty()) {
+    kv.push_back({"keytab", keytab.c_str()});
+    kv.push_back({"client_keytab", keytab.c_str()});
+  }
+  KeyValueSet store{static_cast<OM_uint32>(kv.size()), kv.data()};
+  OM_uint32 minor = 0;
+  OM_uint32 major = api->acquire_cred_from(&minor, name.get(), GSS_C_INDEFINITE, mechs, GSS_C_BOTH, &store,
+                                           &r.cred, actual, nullptr);
+  if (GSS_ERROR(major)) r.status = NativeFailure(api, r.operation, major, minor);
+  return r;
+}
+
 Acquired Acquire(const Api* api, backend::CredentialOptions& o, gss_OID_set mechs,
                  gss_OID_set* actual) {
-  return o.usage == Usage::Accept ? AcquireAcceptor(api, o, mechs, actual)
-                                  : AcquireInitiator(api, o, mechs, actual);
+  switch (o.usage) {
+    case Usage::Accept: return AcquireAcceptor(api, o, mechs, actual);
+    case Usage::Initiate: return AcquireInitiator(api, o, mechs, actual);
+    case Usage::Both: return AcquireBoth(api, o, mechs, actual);
+  }
+  return AcquireAcceptor(api, o, mechs, actual);
 }
 
 bool Contains(gss_OID_set set, const gss_OID_desc& oid) {

@@ -89,6 +89,15 @@ bool RunningOnWine() {
 }
 
 
+unsigned long CredentialUse(backend::Usage usage) {
+  switch (usage) {
+    case backend::Usage::Accept: return SECPKG_CRED_INBOUND;
+    case backend::Usage::Initiate: return SECPKG_CRED_OUTBOUND;
+    case backend::Usage::Both: return SECPKG_CRED_BOTH;
+  }
+  return SECPKG_CRED_INBOUND;
+}
+
 }  // namespace
 
 unsigned long MaxToken(Package package) {
@@ -145,7 +154,7 @@ backend::AcquireResult Acquire(backend::CredentialOptions& options) {
   TimeStamp expiry{};
   SECURITY_STATUS status = AcquireCredentialsHandleW(
       principal.empty() ? nullptr : principal.data(), const_cast<wchar_t*>(PackageWideName(package)),
-      options.usage == Usage::Accept ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND, nullptr,
+      CredentialUse(options.usage), nullptr,
       auth_data, nullptr, nullptr, &handle, &expiry);
   WipeSecret(password);
   if (status != SEC_E_OK) {

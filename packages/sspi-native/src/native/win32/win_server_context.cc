@@ -208,7 +208,11 @@ Status WinServerContext::take_delegated_credentials(std::shared_ptr<backend::Cre
   }
   Status ready = CheckDone("take_delegated_credentials");
   if (!ready.ok) return ready;
-  if (!keep_delegated_ || delegated_taken_ || !identity_.delegated) return {};
+  // With a usage-Both credential, Windows asks the KDC for S4U2Proxy tickets itself when the service account is
+  // trusted for constrained delegation, so a Kerberos client that delegated nothing still has a credential here.
+  bool constrained = credentials_->usage() == backend::Usage::Both &&
+                     identity_.mechanism == Package::Kerberos;
+  if (!keep_delegated_ || delegated_taken_ || !(identity_.delegated || constrained)) return {};
   delegated_taken_ = true;
   SECURITY_STATUS status = ImpersonateSecurityContext(handle_.get());
   if (status != SEC_E_OK) return SecurityFailure("ImpersonateSecurityContext", status);
