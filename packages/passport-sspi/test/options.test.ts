@@ -80,6 +80,8 @@ describe('resolveOptions', () => {
     ['packages Negotiate alone', { packages: ['Negotiate'] }, RangeError, "options.packages: 'Negotiate' needs 'Kerberos' and/or 'NTLM'"],
     ['logger without warn', { logger: { debug() {} } }, TypeError, 'options.logger must be an object with debug() and warn() methods (console fits); got { debug: [Function: debug] }'],
     ['contextFactory not a function', { contextFactory: {} }, TypeError, 'options.contextFactory must be a function; got {}'],
+    ['delegation unknown', { delegation: 'unconstrained' }, TypeError, "options.delegation must be true, false or 'constrained'; got 'unconstrained'"],
+    ['constrained delegation with NTLM', { delegation: 'constrained', packages: ['Negotiate', 'Kerberos', 'NTLM'] }, TypeError, "options.delegation 'constrained' needs options.packages without 'NTLM'"],
   ];
 
   it.each(bad)('rejects %s, naming the option and the value', (_case, options, type, message) => {
@@ -92,6 +94,12 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ credentials: 'kerberos' })).toThrow(
       new TypeError("options.credentials must be a Credentials instance from acquireCredentials() or a Promise of one; got 'kerberos'"),
     );
+  });
+
+  it("delegation 'constrained' keeps delegated credentials, and true keeps them too", () => {
+    expect(resolveOptions({ ...base, delegation: 'constrained' }).delegation).toBe(true);
+    expect(resolveOptions({ ...base, delegation: true }).delegation).toBe(true);
+    expect(resolveOptions({ ...base }).delegation).toBe(false);
   });
 
   it('rejects credentials combined with keytab or principal', () => {

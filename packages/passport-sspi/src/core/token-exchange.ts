@@ -74,7 +74,7 @@ export async function exchangeToken(leg: TokenLeg, options: ProtocolSettings, st
       if (user.anonymous && !options.allowAnonymous) return { kind: 'refused', error: new AnonymousLogonError() };
       if (user.guest && !options.allowGuest) return { kind: 'refused', error: new GuestLogonError() };
       // Taken before the context is disposed below; refused logons above never hand one out.
-      const delegatedCredentials = options.delegation && user.delegated ? context.takeDelegatedCredentials?.() : undefined;
+      const delegatedCredentials = options.delegation ? context.takeDelegatedCredentials?.() : undefined;
       return { kind: 'established', user, ...(outputToken && { finalToken: outputToken }), ...(delegatedCredentials && { delegatedCredentials }) };
     }
     if (!outputToken) throw new Error('the security context needs another leg but produced no token to send');

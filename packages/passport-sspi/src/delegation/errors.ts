@@ -12,7 +12,9 @@ export type NoDelegationReason =
   | 'released';
 
 const HINTS: Record<NoDelegationReason, string> = {
-  'delegation-off': 'Create the SspiStrategy with `delegation: true` to keep what clients delegate.',
+  'delegation-off':
+    "Create the SspiStrategy with `delegation: true` to keep what clients delegate, or `delegation: 'constrained'` " +
+    'to also delegate by S4U2Proxy for clients that forward nothing.',
   'no-sign-in':
     'Delegated credentials exist only on the request that ran the Negotiate handshake: protect the route with ' +
     "passport.authenticate('sspi', { session: false }) (not a session or persistAuthentication alone), so each " +
@@ -22,7 +24,8 @@ const HINTS: Record<NoDelegationReason, string> = {
     '--auth-negotiate-delegate-allowlist / AuthNegotiateDelegateAllowlist, Firefox ' +
     'network.negotiate-auth.delegation-uris), curl with --delegation always; the user needs a forwardable TGT, ' +
     "must not be marked 'sensitive and cannot be delegated', and in Active Directory this service's account must be " +
-    'trusted for delegation. NTLM never delegates.',
+    "trusted for delegation. Or let the server delegate without the client's help: `delegation: 'constrained'` " +
+    '(S4U2Proxy; the KDC decides which services it reaches). NTLM never delegates.',
   released:
     'The credential is released when the response that signed in ends: finish the calls made as the user before ' +
     'answering, inside withDelegatedCredentials().',

@@ -92,8 +92,15 @@ export interface SspiStrategyOptionsBase {
    * `delegatedCredentials(req)` and `withDelegatedCredentials(req, fn)`. The credential belongs to the request that
    * signed in and is released when its response ends; it is never put on the user, in a session or in a log.
    * Default `false`: a delegated ticket is released as soon as it arrives.
+   *
+   * `'constrained'` adds constrained delegation (Kerberos S4U2Proxy) for clients that forward nothing, which is
+   * what browsers do by default: the server's credential gets usage `'both'` (its keys to accept with, and tickets
+   * of its own from the same keytab), and a Kerberos sign-in whose ticket is forwardable yields a credential that
+   * reaches only the services the KDC lets this account delegate to (Active Directory: msDS-AllowedToDelegateTo).
+   * It needs `principal` to name the account the service logs on as (`svc-web@CORP.EXAMPLE`, not the SPN) and
+   * `packages` without NTLM, which has nothing to delegate; or `credentials` acquired with usage `'both'`.
    */
-  delegation?: boolean;
+  delegation?: boolean | 'constrained';
   /**
    * Which reverse proxies to believe about the client address in `X-Forwarded-For`, with Express's
    * `trust proxy` semantics: `false`, `true`, a number of hops, addresses/CIDRs (array or comma-separated,
@@ -200,14 +207,15 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   }
   // sspi-native owns these options: checked here by the same function acquireCredentials() uses, so a mistake
   // throws now, naming the option, instead of at the first sign-in.
+  const delegationMode = resolveDelegation(options.delegation, options.packages, credentials);
   const acquire = checkCredentialsOptions({
-    usage: 'accept',
+    usage: delegationMode === 'constrained' ? 'both' : 'accept',
     ...(options.packages !== undefined && { packages: options.packages as readonly SecurityPackage[] }),
     ...(keytab !== undefined && { keytab }),
     ...(principal !== undefined && { principal }),
   });
   const { packages } = acquire;
-  const delegation = optionalBoolean('delegation', options.delegation, false);
+  const delegation = delegationMode !== false;
 
   return Object.freeze({
     name,
@@ -275,6 +283,26 @@ function resolveGroupNames(value: unknown): { groupNames?: GroupNameResolver } {
 async function lsaGroupNames(sids: readonly string[]): Promise<(string | undefined)[]> {
   const accounts = await lookupAccounts(sids);
   return accounts.map((a) => (a.found && a.name !== undefined ? (a.domain ? `${a.domain}\\${a.name}` : a.name) : undefined));
+}
+
+/** `options.delegation`, checked against what constrained delegation needs: no NTLM, a credential that can do both. */
+function resolveDelegation(value: unknown, packages: unknown, credentials: unknown): boolean | 'constrained' {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  if (value !== 'constrained') throw optionTypeError('delegation', "true, false or 'constrained'", value);
+  if (Array.isArray(packages) && packages.includes('NTLM')) {
+    throw optionConflictError(
+      "options.delegation 'constrained' needs options.packages without 'NTLM' (an NTLM sign-in has nothing to delegate): " +
+        "use ['Negotiate', 'Kerberos'], or a second SspiStrategy for NTLM",
+    );
+  }
+  const usage = (credentials as { usage?: unknown } | undefined)?.usage;
+  if (credentials !== undefined && typeof usage === 'string' && usage !== 'both') {
+    throw optionConflictError(
+      `options.delegation 'constrained' needs options.credentials acquired with usage 'both' (they have usage '${usage}')`,
+    );
+  }
+  return 'constrained';
 }
 
 function resolveCredentials(value: unknown): Credentials | PromiseLike<Credentials> | undefined {

@@ -5,33 +5,20 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import passport from 'passport';
-import { ClientContext, ServerContext, acquireCredentials, liveObjects, type Credentials } from 'sspi-native';
+import { ClientContext, acquireCredentials, liveObjects, type Credentials } from 'sspi-native';
 import { SspiStrategy } from '../../src/passport/strategy';
 import { delegatedCredentials, withDelegatedCredentials, NoDelegatedCredentialsError } from '../../src/delegation';
 import { KeepAliveClient, startServer, type RunningServer } from '../support/http';
 import { realm } from '../../../../test/realm';
 import { RecordingLogger } from '../support/recording-logger';
 import { waitFor } from '../support/wait';
+import { secondHop } from '../support/second-hop';
 
 let acceptor: Credentials;
 let initiator: Credentials;
 const servers: RunningServer[] = [];
 let held: Credentials | undefined;
 
-/** The second hop, in process: a fresh acceptor context checks who the delegated credential speaks for. */
-async function secondHop(credentials: Credentials): Promise<string> {
-  const client = new ClientContext(credentials, { target: 'HTTP/localhost', flags: { mutualAuth: true } });
-  const server = new ServerContext(acceptor);
-  try {
-    const first = await client.step();
-    const reply = await server.step(first.token!);
-    if (reply.token) await client.step(reply.token);
-    return server.identity().principal;
-  } finally {
-    client.dispose();
-    server.dispose();
-  }
-}
 
 async function appWith(options: { delegation: boolean; refuse?: string }): Promise<RunningServer> {
   const auth = new passport.Passport();
@@ -44,7 +31,7 @@ async function appWith(options: { delegation: boolean; refuse?: string }): Promi
   app.get('/onwards', auth.authenticate('sspi', { session: false }), async (req, res, next) => {
     try {
       held = delegatedCredentials(req);
-      const principal = await withDelegatedCredentials(req, secondHop);
+      const principal = await withDelegatedCredentials(req, (credentials) => secondHop(credentials, acceptor, 'HTTP/localhost'));
       res.json({ user: req.user, onwardsAs: principal });
     } catch (error) {
       next(error);
