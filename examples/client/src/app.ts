@@ -4,12 +4,17 @@ import passport from 'passport';
 import { NoDelegatedCredentialsError, SspiError, SspiStrategy, explainError, withDelegatedCredentials, type SspiStrategyOptions, type SspiUser } from 'passport-sspi';
 import { handshakeOf, sspiFetch } from 'sspi-client';
 import { publicError } from 'example-shared';
+import type { DelegationConfig } from './delegation-config';
 
 export interface ClientAppOptions {
   /** Strategy options (SSPI_PACKAGES...); `delegation` is always switched on here. */
   readonly sspi?: SspiStrategyOptions;
+  /** SSPI_DELEGATION: forwarded tickets only (default), or constrained delegation with SSPI_PRINCIPAL. */
+  readonly delegation?: DelegationConfig;
   /** UPSTREAM_URL: the Negotiate-protected service `/upstream` calls as the signed-in user. */
   readonly upstreamUrl: URL;
+  /** UPSTREAM_SPN: the SPN to ask for, when it is not HTTP/<host of upstreamUrl>. */
+  readonly upstreamSpn?: string;
   /** How long the upstream call may take, body included. Default 15 s. */
   readonly upstreamTimeoutMs?: number;
 }
@@ -44,7 +49,11 @@ export const BODY_LIMIT = 4096;
  */
 export function createApp(options: ClientAppOptions): ClientApp {
   const auth = new passport.Passport();
-  const strategy = new SspiStrategy({ ...options.sspi, delegation: true }, (user: SspiUser, done) => done(null, user));
+  const { delegation, principal } = options.delegation ?? { delegation: true };
+  const strategy = new SspiStrategy({ ...options.sspi, delegation, ...(principal !== undefined && { principal }) }, (user: SspiUser, done) =>
+    done(null, user),
+  );
+  const upstreamSpn = options.upstreamSpn;
   auth.use(strategy);
   const signIn = auth.authenticate('sspi', { session: false });
   const upstreamUrl = options.upstreamUrl;
@@ -71,7 +80,10 @@ export function createApp(options: ClientAppOptions): ClientApp {
       const upstream = await withDelegatedCredentials(req, async (credentials) => {
         // The credential is the user's, lent for this request: sspiFetch uses it and never disposes it; the
         // response's end does.
-        const response = await sspiFetch(upstreamUrl, { signal: AbortSignal.timeout(timeoutMs), sspi: { credentials } });
+        const response = await sspiFetch(upstreamUrl, {
+          signal: AbortSignal.timeout(timeoutMs),
+          sspi: { credentials, ...(upstreamSpn !== undefined && { spn: upstreamSpn }) },
+        });
         return {
           url: response.url || upstreamUrl.href,
           status: response.status,

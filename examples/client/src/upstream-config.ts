@@ -24,3 +24,17 @@ export function readUpstreamUrl(env: NodeJS.ProcessEnv = process.env): URL {
   }
   return url;
 }
+
+/**
+ * UPSTREAM_SPN, optional: the service principal to ask a ticket for when it is not `HTTP/<host of UPSTREAM_URL>`
+ * (the service runs under an alias, or is reached by address). `SERVICE/host`, as sspi-client takes it.
+ * @throws RangeError naming UPSTREAM_SPN and the form it needs.
+ */
+export function readUpstreamSpn(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const text = env['UPSTREAM_SPN']?.trim();
+  if (!text) return undefined;
+  if (!/^[A-Za-z][\w-]*\/[^\s/@]+(@[^\s@]+)?$/.test(text)) {
+    throw new RangeError('UPSTREAM_SPN must be a service principal like HTTP/reports.corp.example (or leave it unset for HTTP/<host of UPSTREAM_URL>)');
+  }
+  return text;
+}
