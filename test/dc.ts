@@ -74,6 +74,11 @@ export function dcServerEnv(domain: Dc, extra: Record<string, string> = {}): Nod
   };
 }
 
+/** A client on a domain PC signed in as `who`: the DC's realm and the user's ticket cache (alice, bob, jürgen). */
+export function dcUserEnv(domain: Dc, who: 'alice' | 'bob' | 'juergen'): NodeJS.ProcessEnv {
+  return { ...process.env, KRB5_CONFIG: domain.krb5Config, KRB5CCNAME: domain.users[who].ccache! };
+}
+
 let cached: Dc | undefined;
 
 export function dc(): Dc {

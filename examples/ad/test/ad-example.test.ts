@@ -3,7 +3,7 @@
  * AD DC: /me answers the user enriched from the directory, /admin opens for members of the group only, and a
  * configuration that cannot work stops the server before it listens.
  */
-import { dc, dcServerEnv, describeWithDc, type Dc } from '../../../test/dc';
+import { dc, dcServerEnv, dcUserEnv, describeWithDc, type Dc } from '../../../test/dc';
 import { expectRefusedStart, npmStart, portOf, type Started } from '../../../test/npm-start';
 import { curl } from '../../../test/frameworks/curl';
 
@@ -20,8 +20,7 @@ function adEnv(domain: Dc, extra: Record<string, string> = {}): NodeJS.ProcessEn
 }
 
 function asUser(domain: Dc, port: number, path: string, who: 'alice' | 'bob' | 'juergen') {
-  const env = { ...process.env, KRB5_CONFIG: domain.krb5Config, KRB5CCNAME: domain.users[who].ccache! };
-  return curl(port, ['--negotiate', '-u', ':'], env, path, domain.serviceHost);
+  return curl(port, ['--negotiate', '-u', ':'], dcUserEnv(domain, who), path, domain.serviceHost);
 }
 
 describeWithDc.each([

@@ -5,7 +5,7 @@
  * outside the account's list is refused by the KDC, and the example answers 502 with the code.
  */
 import { curl } from '../../../test/frameworks/curl';
-import { dc, dcServerEnv, describeWithDc, type Dc } from '../../../test/dc';
+import { dc, dcServerEnv, dcUserEnv, describeWithDc, type Dc } from '../../../test/dc';
 import { expectRefusedStart, npmStart, portOf, type Started } from '../../../test/npm-start';
 
 describeWithDc('examples/client with SSPI_DELEGATION=constrained against the Samba AD DC', () => {
@@ -31,7 +31,7 @@ describeWithDc('examples/client with SSPI_DELEGATION=constrained against the Sam
   }
 
   const asAlice = (port: number) =>
-    curl(port, ['--negotiate', '-u', ':'], { ...process.env, KRB5_CONFIG: domain.krb5Config, KRB5CCNAME: domain.users.alice.ccache! }, '/upstream', domain.serviceHost);
+    curl(port, ['--negotiate', '-u', ':'], dcUserEnv(domain, 'alice'), '/upstream', domain.serviceHost);
 
   beforeAll(async () => {
     domain = dc();

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dc, dcServerEnv, describeWithDc, type Dc } from '../../../test/dc';
+import { dc, dcServerEnv, dcUserEnv, describeWithDc, type Dc } from '../../../test/dc';
 import { curl } from '../../../test/frameworks/curl';
 import { npmStart, portOf, type Started } from '../../../test/npm-start';
 import { freePorts, freshDataDir, SESSION_SECRET } from './support';
@@ -36,7 +36,7 @@ describeWithDc('examples/multi-provider against Active Directory', () => {
 
   function as(who: 'alice' | 'bob') {
     const jar = path.join(jars, who);
-    const env = { ...process.env, KRB5_CONFIG: domain.krb5Config, KRB5CCNAME: domain.users[who].ccache! };
+    const env = dcUserEnv(domain, who);
     return (pathname: string, negotiate = false) =>
       curl(port, [...(negotiate ? ['--negotiate', '-u', ':'] : []), '-c', jar, '-b', jar], env, pathname, domain.serviceHost);
   }

@@ -119,9 +119,10 @@ export function resolveCredentialsOptions(options: unknown): {
   }
   if (password?.includes('\0')) throw rangeError('options.password must not contain NUL characters');
 
-  const onlyFor = (name: string, value: unknown, wanted: CredentialUsage): void => {
-    if (value !== undefined && usage !== wanted) {
-      throw rangeError(`options.${name} applies to usage '${wanted}' only (usage is '${usage}')`);
+  const onlyFor = (name: string, value: unknown, ...wanted: CredentialUsage[]): void => {
+    if (value !== undefined && !wanted.includes(usage)) {
+      const usages = wanted.map((u) => `'${u}'`).join(' or ');
+      throw rangeError(`options.${name} applies to usage ${usages} only (usage is '${usage}')`);
     }
   };
   // An initiator may log on with its own keys (a client keytab): then principal names its entry.
@@ -129,12 +130,10 @@ export function resolveCredentialsOptions(options: unknown): {
     throw rangeError("options.principal applies to usage 'accept', or to 'initiate' with options.keytab (the entry to log on with)");
   }
   if (usage === 'both' && packages.includes('NTLM')) {
-    // NTLM has no delegation to offer, and gss-ntlmssp mistakes a credential store for an initiator's.
+    // NTLM has no delegation to offer, and gss-ntlmssp breaks on credentials acquired through a store, as 'both' is.
     throw rangeError("options.packages: usage 'both' is for Kerberos constrained delegation; list 'Negotiate' and 'Kerberos' only, and accept NTLM with a second, usage 'accept' credential");
   }
-  if (ccache !== undefined && usage === 'accept') {
-    throw rangeError("options.ccache applies to usage 'initiate' or 'both' only (usage is 'accept')");
-  }
+  onlyFor('ccache', ccache, 'initiate', 'both');
   // SSPI has neither: the service account's own keys and the logged-on user's tickets are used.
   for (const [name, value] of [['keytab', keytab], ['ccache', ccache]] as const) {
     if (value !== undefined && process.platform === 'win32') {

@@ -16,8 +16,9 @@ export interface AcquireCredentialsOptions {
    * `accept` for a server, `initiate` for a client. `both` for a server whose ServerContexts hand out a credential to
    * act as a Kerberos client that did not forward its TGT (constrained delegation, S4U2Proxy): the KDC must allow the
    * service account to delegate (AD: msDS-AllowedToDelegateTo) and decides which services that credential reaches.
-   * With `both`: Negotiate and Kerberos only; `keytab` and `principal` as for `accept` (the service also logs on with
-   * that keytab), `ccache` where its own tickets go (default: a private in-memory cache).
+   * With `both`: Negotiate and Kerberos only; `keytab` as for `accept` (the service also logs on with it); `principal`
+   * the account as it logs on (`svc-web@CORP.EXAMPLE`, not an SPN: AD issues no TGT to an SPN; tickets for the
+   * account's SPNs are still accepted); `ccache` where its own tickets go (default: a private in-memory cache).
    */
   usage: CredentialUsage;
   /**

@@ -12,7 +12,7 @@ import { startServer, type RunningServer } from '../support/http';
 import { RecordingLogger } from '../support/recording-logger';
 import { waitFor } from '../support/wait';
 import { secondHop } from '../support/second-hop';
-import { dc, describeWithDc, type Dc } from '../../../../test/dc';
+import { dc, dcUserEnv, describeWithDc, type Dc } from '../../../../test/dc';
 import { curl } from '../../../../test/frameworks/curl';
 
 describeWithDc("options.delegation 'constrained' with the Samba AD DC", () => {
@@ -51,7 +51,7 @@ describeWithDc("options.delegation 'constrained' with the Samba AD DC", () => {
   }
 
   const asAlice = (server: RunningServer, path: string) =>
-    curl(server.port, ['--negotiate', '-u', ':'], { ...process.env, KRB5_CONFIG: domain.krb5Config, KRB5CCNAME: domain.users.alice.ccache! }, path, domain.serviceHost);
+    curl(server.port, ['--negotiate', '-u', ':'], dcUserEnv(domain, 'alice'), path, domain.serviceHost);
 
   beforeAll(async () => {
     domain = dc();

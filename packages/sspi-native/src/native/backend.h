@@ -19,8 +19,8 @@ using Bytes = std::vector<uint8_t>;
 enum class Package : uint8_t { Negotiate, Kerberos, NTLM };
 
 // Both: a service's keys to accept with and tickets of its own to initiate with, in one credential (SSPI's
-// SECPKG_CRED_BOTH, GSS_C_BOTH). What constrained delegation needs: accepting with it yields, for a client whose
-// ticket allows it, a credential to call other services as that client (S4U2Proxy).
+// SECPKG_CRED_BOTH, GSS_C_BOTH). What constrained delegation needs: accepting a Kerberos client with it yields a
+// credential to call other services as that client (S4U2Proxy), which the KDC honours where it allows.
 enum class Usage : uint8_t { Accept, Initiate, Both };
 
 inline bool CanAccept(Usage usage) { return usage != Usage::Initiate; }
@@ -63,7 +63,8 @@ struct CredentialOptions {
   Usage usage = Usage::Accept;
   std::vector<Package> packages;  // validated by the caller: non-empty, no duplicates
   std::string principal;          // acceptor name (empty = any key in the keytab), or the
-                                  // initiator's name in its client keytab; Both: the acceptor name
+                                  // initiator's name in its client keytab; Both: the account as
+                                  // it logs on (svc-web@REALM), also accepting for its SPNs
   std::string keytab;             // acceptor keytab (default KRB5_KTNAME), or an initiator's
                                   // client keytab (MIT): the service logs on with its own keys;
                                   // Both: the one keytab for the two
@@ -153,8 +154,9 @@ class ServerContext : public Context {
   virtual Status access_token(AccessToken* out) const;
   // The credential the client delegated, handed over once: usage Initiate, for client contexts that act as
   // the client towards other services. Either a forwarded Kerberos TGT, or, when the server's credential has
-  // usage Both, a constrained one (S4U2Proxy: the KDC decides which services it reaches, if any). Sets *out to null when there is neither, the context was not created with
-  // keep_delegated_credentials, or it was taken already. Valid once done().
+  // usage Both, a constrained one (S4U2Proxy: the KDC decides which services it reaches, if any). Sets *out to
+  // null when there is neither, the context was not created with keep_delegated_credentials, or it was taken
+  // already. Valid once done().
   virtual Status take_delegated_credentials(std::shared_ptr<Credentials>* out) = 0;
 
   // Windows only: makes the calling thread act as the client until RevertImpersonation().

@@ -129,6 +129,13 @@ Acquired AcquireAcceptor(const Api* api, const backend::CredentialOptions& o, gs
   return r;
 }
 
+// The ccache named, or a new in-memory one that no other credential (and not the process's default) shares.
+std::string CcacheOrPrivate(const std::string& named, const char* purpose) {
+  if (!named.empty()) return named;
+  static std::atomic<uint64_t> next_cache{0};
+  return std::string("MEMORY:sspi-native-") + purpose + "-" + std::to_string(++next_cache);
+}
+
 // A service logging on with its own keys (MIT's client_keytab): the tickets go to the ccache named,
 // or to an in-memory one private to this credential, never into the process's default ccache.
 Status AcquireFromClientKeytab(const Api* api, const backend::CredentialOptions& o, gss_OID_set mechs,
@@ -144,10 +151,7 @@ Status AcquireFromClientKeytab(const Api* api, const backend::CredentialOptions&
     Status s = ImportName(api, o.principal, &oids::nt_krb5_principal, &name);
     if (!s.ok) return s;
   }
-  static std::atomic<uint64_t> next_cache{0};
-  std::string ccache = o.ccache.empty()
-                           ? "MEMORY:sspi-native-keytab-" + std::to_string(++next_cache)
-                           : o.ccache;
+  std::string ccache = CcacheOrPrivate(o.ccache, "keytab");
   KeyValue kv[] = {{"client_keytab", o.keytab.c_str()}, {"ccache", ccache.c_str()}};
   KeyValueSet store{2, kv};
   *major = api->acquire_cred_from(minor, name.get(), GSS_C_INDEFINITE, mechs, GSS_C_INITIATE, &store,
@@ -200,8 +204,9 @@ Acquired AcquireInitiator(const Api* api, backend::CredentialOptions& o, gss_OID
 // Keys to accept with and the service's own tickets, in one GSS_C_BOTH credential: MIT's accept then hands back,
 // for a Kerberos client, a credential that asks the KDC for tickets to other services in the client's name
 // (S4U2Proxy). The principal names the account as it logs on (svc-web@REALM), because AD issues no TGT to an SPN;
-// tickets for the account's SPNs are still accepted with the keytab's keys (tested against Samba's KDC). The one keytab serves both sides (acceptor keys, and the client keytab the service
-// logs on with); the tickets go to the ccache named or to an in-memory one private to this credential.
+// tickets for the account's SPNs are still accepted with the keytab's keys (tested against Samba's KDC). The one
+// keytab serves both sides (acceptor keys, and the client keytab the service logs on with); the tickets go to the
+// ccache named or to an in-memory one private to this credential.
 Acquired AcquireBoth(const Api* api, const backend::CredentialOptions& o, gss_OID_set mechs,
                      gss_OID_set* actual) {
   Acquired r;
@@ -219,8 +224,7 @@ Acquired AcquireBoth(const Api* api, const backend::CredentialOptions& o, gss_OI
   // Without a keytab option the acceptor reads KRB5_KTNAME; the service logs on with the same keys.
   const char* environment_keytab = std::getenv("KRB5_KTNAME");
   std::string keytab = !o.keytab.empty() ? o.keytab : environment_keytab ? environment_keytab : "";
-  static std::atomic<uint64_t> next_cache{0};
-  std::string ccache = o.ccache.empty() ? "MEMORY:sspi-native-both-" + std::to_string(++next_cache) : o.ccache;
+  std::string ccache = CcacheOrPrivate(o.ccache, "both");
   std::vector<KeyValue> kv{{"ccache", ccache.c_str()}};
   if (!keytab.empty()) {
     kv.push_back({"keytab", keytab.c_str()});
