@@ -2,8 +2,8 @@ import http from 'node:http';
 import { openRedisSessionStore, startExample } from 'example-shared';
 import { createApp } from './app';
 
-// PORT, HOST, SSPI_PACKAGES, SESSION_SECRET, REDIS_URL, BASIC_USER/BASIC_PASSWORD; Kerberos reads KRB5_CONFIG,
-// KRB5_KTNAME.
+// PORT, HOST, SSPI_PACKAGES, SSPI_PERSIST_AUTHENTICATION, SESSION_SECRET, REDIS_URL, BASIC_USER/BASIC_PASSWORD;
+// Kerberos reads KRB5_CONFIG, KRB5_KTNAME.
 startExample('example-express', async (config) => {
   if (config.redisUrl !== undefined && !config.session) {
     throw new RangeError('REDIS_URL is set but SESSION_SECRET is not: without sessions nothing goes to Redis; set SESSION_SECRET (the same on every instance) or unset REDIS_URL');

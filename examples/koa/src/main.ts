@@ -1,7 +1,8 @@
 import { startExample } from 'example-shared';
 import { createApp } from './app';
 
-// PORT, HOST, SSPI_PACKAGES, SESSION_SECRET, BASIC_USER/BASIC_PASSWORD; Kerberos reads KRB5_CONFIG, KRB5_KTNAME.
+// PORT, HOST, SSPI_PACKAGES, SSPI_PERSIST_AUTHENTICATION, SESSION_SECRET, BASIC_USER/BASIC_PASSWORD; Kerberos reads
+// KRB5_CONFIG, KRB5_KTNAME.
 startExample('example-koa', async (config) => {
   // Read by example-shared for every example, but only examples/express and examples/multi-provider use it.
   if (config.redisUrl !== undefined) {

@@ -5,7 +5,7 @@ import { optionsFromEnvironment, type SspiStrategyOptions } from 'passport-sspi'
 export interface ExampleConfig {
   readonly port: number;
   readonly host: string;
-  /** Strategy options: `SSPI_PACKAGES`. Kerberos reads its own variables (KRB5_CONFIG, KRB5_KTNAME...). */
+  /** Strategy options: `SSPI_PACKAGES`, `SSPI_PERSIST_AUTHENTICATION`. Kerberos reads its own variables (KRB5_CONFIG, KRB5_KTNAME...). */
   readonly sspi: SspiStrategyOptions;
   /** `SESSION_SECRET`: sign in once, then carry only the session cookie. */
   readonly session?: { readonly secret: string };
