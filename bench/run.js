@@ -156,17 +156,18 @@ async function loopDelayUnderNtlm(ctx) {
 
 async function sessionRequests(ctx) {
   console.log('P4: requests on a signed-in session vs unauthenticated Express');
+  // The load client's mode for each server: the cookie, the signed-in connection alone, no authentication.
+  const SESSION = 'examples/express, session cookie';
+  const CONNECTION = 'examples/express, signed-in connection (SSPI_PERSIST_AUTHENTICATION)';
+  const PLAIN = 'plain Express, no auth';
+  const modes = { [SESSION]: 'session', [CONNECTION]: 'connection', [PLAIN]: 'noauth' };
   const servers = {
-    'examples/express, session cookie': await ours(ctx, 'p4-ours', { session: true }),
-    'plain Express, no auth': await plainExpress(ctx),
+    [SESSION]: await ours(ctx, 'p4-ours', { session: true }),
+    [CONNECTION]: await ours(ctx, 'p4-persist', { persist: true }),
+    [PLAIN]: await plainExpress(ctx),
   };
   const cells = {};
-  for (const connections of [8]) {
-    cells[connections] = await alternate(ctx, servers, {
-      mode: (name) => (name.startsWith('plain') ? 'noauth' : 'session'),
-      connections,
-    });
-  }
+  for (const connections of [8]) cells[connections] = await alternate(ctx, servers, { mode: (name) => modes[name], connections });
   return { cells };
 }
 
@@ -263,7 +264,7 @@ async function loadRun(ctx, server, { mode, connections, warmup = 1, duration = 
   const { stdout } = await run(ctx.loadClient, [...args, '--duration', String(duration), '--warmup', '0'], { env, maxBuffer: 1 << 20 });
   const serverCpu = cpuSeconds(pids) - before;
   const result = JSON.parse(stdout.trim().split('\n').pop());
-  const units = mode === 'session' || mode === 'noauth' ? result.requests : result.logins;
+  const units = ['session', 'connection', 'noauth'].includes(mode) ? result.requests : result.logins;
   return {
     ...result,
     serverCpuMsPerUnit: units > 0 ? (serverCpu * 1000) / units : NaN,

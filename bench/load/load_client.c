@@ -18,6 +18,9 @@
  *             1.6.4 cannot run a second NTLM handshake on a connection that already completed one).
  *   session   per connection one Kerberos login on --cookie-path that must set a cookie, then GET --path
  *             with that Cookie only.
+ *   connection per connection one Kerberos login on --path, then GET --path on the same keep-alive
+ *             connection with no Authorization and no cookie (a server with persistAuthentication, IIS's
+ *             authPersistNonNTLM); a reconnect signs in again.
  *   noauth    plain GET --path.
  *   --sources N: connection i binds source address 127.0.0.(2 + i % N), i.e. N distinct clients (servers limit
  *             pending handshakes per client address; 1-250).
@@ -29,7 +32,7 @@
  * abandon takes no warmup. Prints one JSON line:
  *   {"mode","connections","seconds","logins","requests","rate","errors","first_error",
  *    "client_cpu_seconds","latency_ms":{"p50","p99"}}
- * rate is logins/s (kerberos, ntlm, abandon) or requests/s (session, noauth); latency is per login or per
+ * rate is logins/s (kerberos, ntlm, abandon) or requests/s (session, connection, noauth); latency is per login or per
  * request likewise. Exits 1 when setup fails or errors exceed 1% of the counted unit, 2 on bad usage.
  *
  * Kerberos credentials: the TGT in KRB5CCNAME (or the default ccache) is read once and copied into a
@@ -66,8 +69,8 @@ static gss_OID_desc krb5_oid = {9, "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02"};
 static gss_OID_desc spnego_oid = {6, "\x2b\x06\x01\x05\x05\x02"};
 static gss_OID_desc ntlm_oid = {10, "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
 
-enum mode { M_KERBEROS, M_NTLM, M_SESSION, M_NOAUTH, M_ABANDON };
-static const char *mode_names[] = {"kerberos", "ntlm", "session", "noauth", "abandon"};
+enum mode { M_KERBEROS, M_NTLM, M_SESSION, M_CONNECTION, M_NOAUTH, M_ABANDON };
+static const char *mode_names[] = {"kerberos", "ntlm", "session", "connection", "noauth", "abandon"};
 
 /* ---- options ---- */
 static enum mode mode = M_KERBEROS;
@@ -758,6 +761,25 @@ static void *worker(void *arg) {
       t->cookie[0] = 0; /* sign in again */
     }
     break;
+  case M_CONNECTION:
+    while (get_phase() != PHASE_STOP) {
+      t->err[0] = 0;
+      if (t->conn.fd < 0) {
+        if (kerberos_login(t, path) != 0) { record_error(t); conn_close(&t->conn); continue; }
+        if (get_phase() == PHASE_MEASURE) t->logins++;
+        continue;
+      }
+      start = now();
+      /* No retry: a new connection is not signed in, so a reconnect must show as the 401 it gets. */
+      if (exchange(t, build_request(t, path, NULL, NULL, NULL), NULL, 0) == 0 && t->resp.status == 200) {
+        count_unit(t, start, now(), 0);
+        continue;
+      }
+      if (t->err[0] == 0) fail(t, "a request on the signed-in connection answered %d: %s", t->resp.status, body_hint(t));
+      record_error(t);
+      conn_close(&t->conn); /* sign in again on a new connection */
+    }
+    break;
   case M_NOAUTH:
     while (get_phase() != PHASE_STOP) {
       start = now();
@@ -832,7 +854,7 @@ static void json_string(const char *s) {
 }
 
 static void usage(void) {
-  fputs("usage: load_client --mode kerberos|ntlm|session|noauth|abandon --port P [--host 127.0.0.1] [--path /me]\n"
+  fputs("usage: load_client --mode kerberos|ntlm|session|connection|noauth|abandon --port P [--host 127.0.0.1] [--path /me]\n"
         "         [--connections C] [--duration S] [--warmup S] [--spn HTTP@localhost] [--scheme Negotiate|NTLM]\n"
         "         [--user 'DOMAIN\\user' --password PW] [--count N] [--hold] [--cookie-path /me] [--fresh-connection]\n"
         "         [--sources N]\n",
@@ -908,7 +930,7 @@ int main(int argc, char **argv) {
     if (GSS_ERROR(gss_import_name(&minor, &tb, GSS_C_NT_HOSTBASED_SERVICE, &target)))
       fatal("gss_import_name('%s') failed", spn);
   }
-  if (mode == M_KERBEROS || mode == M_SESSION) {
+  if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION) {
     static krb5_context keep_profile; /* never freed: keeps the parsed krb5.conf cached (see the top) */
     krb5_error_code kerr = krb5_init_context(&keep_profile);
     if (kerr) fatal("krb5_init_context failed (%d): is KRB5_CONFIG readable?", (int)kerr);
@@ -932,11 +954,11 @@ int main(int argc, char **argv) {
     t->index = i;
     t->conn.fd = -1;
     t->target = target;
-    if (mode == M_KERBEROS || mode == M_SESSION) t->cred = thread_krb5_cred(i);
+    if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION) t->cred = thread_krb5_cred(i);
     else if (needs_ntlm) t->cred = ntlm_cred();
   }
   /* One login before the clock starts, so a setup problem fails fast with its reason. */
-  if (mode == M_KERBEROS || mode == M_SESSION || mode == M_NTLM) {
+  if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION || mode == M_NTLM) {
     thread_t *t = &threads[0];
     int rc = mode == M_NTLM ? ntlm_login(t) : kerberos_login(t, mode == M_SESSION ? cookie_path : path);
     if (rc != 0) fatal("the first login failed: %s", t->err);
@@ -996,7 +1018,7 @@ int main(int argc, char **argv) {
   double p50 = nlat ? lat[(size_t)(0.50 * (nlat - 1))] / 1000.0 : 0;
   double p99 = nlat ? lat[(size_t)(0.99 * (nlat - 1))] / 1000.0 : 0;
   double seconds = t1 - t0;
-  int per_request = mode == M_SESSION || mode == M_NOAUTH;
+  int per_request = mode == M_SESSION || mode == M_CONNECTION || mode == M_NOAUTH;
   long units = per_request ? (long)nlat : logins;
 
   printf("{\"mode\":\"%s\",\"connections\":%d,\"seconds\":%.3f,\"logins\":%ld,\"requests\":%ld,\"rate\":%.1f,"

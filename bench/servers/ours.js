@@ -11,9 +11,10 @@ const MAIN = path.join(root, 'examples', 'express', 'dist', 'main.js');
 const PROBE = path.join(root, 'bench', 'lib', 'probe.js');
 
 /**
- * @param {{ dir: string, port: number, env: NodeJS.ProcessEnv, workers?: number, probe?: boolean, session?: boolean, ntlm?: boolean }} options
+ * @param {{ dir: string, port: number, env: NodeJS.ProcessEnv, workers?: number, probe?: boolean, session?: boolean, persist?: boolean, ntlm?: boolean }} options
+ * `persist`: SSPI_PERSIST_AUTHENTICATION=1, a signed-in keep-alive connection stays signed in.
  */
-async function startOurs({ dir, port, env, workers = 1, probe = false, session = false, ntlm = false }) {
+async function startOurs({ dir, port, env, workers = 1, probe = false, session = false, persist = false, ntlm = false }) {
   const rcache = path.join(dir, 'rcache');
   fs.mkdirSync(rcache, { recursive: true });
   const server = await spawnServer({
@@ -28,6 +29,7 @@ async function startOurs({ dir, port, env, workers = 1, probe = false, session =
       WEB_CONCURRENCY: String(workers),
       ...(ntlm && { SSPI_PACKAGES: 'Negotiate,Kerberos,NTLM' }),
       ...(session && { SESSION_SECRET: 'bench-session-secret-0123456789' }),
+      ...(persist && { SSPI_PERSIST_AUTHENTICATION: '1' }),
     },
     ready: /listening on http/,
     ipc: probe,
