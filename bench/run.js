@@ -23,7 +23,7 @@ const { promisify } = require('node:util');
 
 const { startRealm, ntlmEnvironment, NTLM_USER, NTLM_PASSWORD } = require('./lib/realm');
 const { buildLoadClient } = require('./lib/load-client');
-const { ensurePeers, KERBEROS_PEER_SERVER } = require('./lib/peers');
+const { ensurePeers, KERBEROS_PEER_SERVER, PASSPORT_FLOOR_SERVER } = require('./lib/peers');
 const { cpuSeconds, processTree } = require('./lib/proc');
 const { spawnServer } = require('./lib/spawn-server');
 const { summary } = require('./lib/stats');
@@ -159,11 +159,13 @@ async function sessionRequests(ctx) {
   // The load client's mode for each server: the cookie, the signed-in connection alone, no authentication.
   const SESSION = 'examples/express, session cookie';
   const CONNECTION = 'examples/express, signed-in connection (SSPI_PERSIST_AUTHENTICATION)';
+  const FLOOR = 'Passport floor: a strategy that signs every request in';
   const PLAIN = 'plain Express, no auth';
-  const modes = { [SESSION]: 'session', [CONNECTION]: 'connection', [PLAIN]: 'noauth' };
+  const modes = { [SESSION]: 'session', [CONNECTION]: 'connection', [FLOOR]: 'noauth', [PLAIN]: 'noauth' };
   const servers = {
     [SESSION]: await ours(ctx, 'p4-ours', { session: true }),
     [CONNECTION]: await ours(ctx, 'p4-persist', { persist: true }),
+    [FLOOR]: await nodeServer(ctx, 'Passport floor', PASSPORT_FLOOR_SERVER, process.env),
     [PLAIN]: await plainExpress(ctx),
   };
   const cells = {};

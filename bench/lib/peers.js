@@ -1,7 +1,7 @@
 'use strict';
 // The Node peers of the bench suite (bench/peers, its own package.json and lock file, not a workspace).
 //
-//   const { ensurePeers, KERBEROS_PEER_SERVER, PEERS_DIR } = require('./lib/peers');
+//   const { ensurePeers, KERBEROS_PEER_SERVER, PASSPORT_FLOOR_SERVER, PEERS_DIR } = require('./lib/peers');
 //   ensurePeers();                       // npm ci --prefix bench/peers, only when node_modules is missing or stale
 //   spawn(process.execPath, [KERBEROS_PEER_SERVER], { env: { ...realmEnv, PORT, HOST } });
 const { spawnSync } = require('node:child_process');
@@ -10,6 +10,7 @@ const path = require('node:path');
 
 const PEERS_DIR = path.join(__dirname, '..', 'peers');
 const KERBEROS_PEER_SERVER = path.join(PEERS_DIR, 'kerberos-strategy-server.js');
+const PASSPORT_FLOOR_SERVER = path.join(PEERS_DIR, 'passport-floor-server.js');
 const LOCK = path.join(PEERS_DIR, 'package-lock.json');
 // npm writes this after every install; older than the lock file means the lock changed since.
 const INSTALLED_LOCK = path.join(PEERS_DIR, 'node_modules', '.package-lock.json');
@@ -52,4 +53,4 @@ function ensurePeers(options = {}) {
   return { installed: true };
 }
 
-module.exports = { ensurePeers, peersStale, KERBEROS_PEER_SERVER, PEERS_DIR };
+module.exports = { ensurePeers, peersStale, KERBEROS_PEER_SERVER, PASSPORT_FLOOR_SERVER, PEERS_DIR };
