@@ -15,6 +15,7 @@ packages=(
   libkrb5-dev                            # GSSAPI headers for compiling sspi-native from source
   gss-ntlmssp                            # NTLM as a GSSAPI mechanism
   curl                                   # a real Negotiate client for the demo and the tests
+  strace                                 # the tests count which files a sign-in opens (krb5.conf once)
   python3 make g++                       # node-gyp
 )
 for arg in "$@"; do

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 namespace sspi_native::gss {
@@ -26,6 +27,20 @@ template <typename Fn>
 bool Resolve(void* handle, const char* name, Fn* out) {
   *out = reinterpret_cast<Fn>(dlsym(handle, name));
   return *out != nullptr;
+}
+
+// MIT keeps a parsed krb5.conf only while some krb5_context holds it, and every accept and init
+// makes and frees its own: without a holder each sign-in opens and parses the file again (about
+// 8% of a server's CPU per Kerberos login). One context kept for the life of the process keeps
+// the parse; MIT still stats the file and re-reads it when it changes. Found through the GSSAPI
+// library's own dependencies (libkrb5); a library without krb5_init_context (macOS GSS.framework)
+// is left as it is.
+void HoldKerberosProfile(void* handle) {
+  using InitContextFn = int32_t (*)(void** context);
+  InitContextFn init_context = nullptr;
+  if (!Resolve(handle, "krb5_init_context", &init_context)) return;
+  static void* held = nullptr;  // never freed: releasing it would drop the parse it exists to keep
+  if (init_context(&held) != 0) held = nullptr;  // no readable krb5.conf: each call parses as before
 }
 
 Loaded Load() {
@@ -78,6 +93,7 @@ Loaded Load() {
   if (!Resolve(handle, "krb5_gss_register_acceptor_identity", &a.register_acceptor_identity)) {
     Resolve(handle, "gsskrb5_register_acceptor_identity", &a.register_acceptor_identity);
   }
+  HoldKerberosProfile(handle);
   return result;
 }
 
