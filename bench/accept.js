@@ -127,11 +127,11 @@ function runChild(row, rawAccept, work, env) {
 
 function compileRawAccept(work) {
   const out = path.join(work, 'raw_accept');
-  const cc = spawnSync('gcc', ['-O2', '-o', out, path.join(__dirname, 'raw_accept.c'), '-lgssapi_krb5'], {
+  const cc = spawnSync('gcc', ['-O2', '-o', out, path.join(__dirname, 'raw_accept.c'), '-lgssapi_krb5', '-lkrb5'], {
     encoding: 'utf8',
   });
   if (cc.status !== 0) {
-    console.log(`skipping the C figure: gcc -lgssapi_krb5 failed (${(cc.stderr || cc.error?.message || '').trim().split('\n')[0]})`);
+    console.log(`skipping the C figure: gcc -lgssapi_krb5 -lkrb5 failed (${(cc.stderr || cc.error?.message || '').trim().split('\n')[0]})`);
     return undefined;
   }
   return out;

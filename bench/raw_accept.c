@@ -13,9 +13,13 @@
  *     Only the acceptor's calls are timed (accept NEGOTIATE, accept AUTHENTICATE, display the
  *     name, delete the context); the initiator's are timed separately.
  *     Prints one JSON line: {"accepts":N,"failures":F,"seconds":S,"client_seconds":C}
+ *
+ * Like sspi-native, it holds one krb5_context for its whole run, so MIT parses krb5.conf once
+ * instead of at every accept (see gss_loader.cc).
  */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
+#include <krb5.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +120,8 @@ static int ntlm(long count, const char *user, const char *password) {
 }
 
 int main(int argc, char **argv) {
+  static krb5_context keep_profile; /* never freed: keeps the parsed krb5.conf, as sspi-native does */
+  if (krb5_init_context(&keep_profile) != 0) keep_profile = NULL;
   if (argc == 5 && strcmp(argv[1], "--ntlm") == 0) return ntlm(atol(argv[2]), argv[3], argv[4]);
   if (argc != 3) {
     fprintf(stderr, "usage: %s KEYTAB TOKENFILE | %s --ntlm COUNT USER PASSWORD\n", argv[0], argv[0]);
