@@ -68,14 +68,14 @@ void ReportBindingsMismatch(Status* s) {
   s->minor = 0;
 }
 
-// The authorization data read after a sign-in: the Kerberos PAC's logon and UPN/DNS buffers (an AD
-// KDC's tickets carry a PAC, MIT's do not) and gss-ntlmssp's SIDs (when winbind validated an NTLM
-// logon against a DC). Other attributes are not read: nothing above would use them.
-constexpr const char* kAuthorizationAttributes[] = {
-    "urn:mspac:logon-info",
-    "urn:mspac:upn-dns-info",
-    "urn:gssntlmssp:sids",
-};
+// The authorization data read after a sign-in, per mechanism: a Kerberos ticket's PAC (an AD KDC's
+// tickets carry one, MIT's do not), gss-ntlmssp's SIDs for NTLM (when winbind validated the logon
+// against a DC). Each lookup costs MIT a krb5 context and a scan of its authdata plugins, so only
+// what the domain account is built from is asked for: the PAC's UPN/DNS buffer only beside its logon
+// info (domain-account/from-pac.ts uses it only then), nothing of one mechanism for the other.
+constexpr const char* kPacLogonInfo = "urn:mspac:logon-info";
+constexpr const char* kPacUpnDnsInfo = "urn:mspac:upn-dns-info";
+constexpr const char* kNtlmSids = "urn:gssntlmssp:sids";
 
 // Bound on the values of one attribute, so a misbehaving mechanism cannot keep the loop going.
 constexpr int kMaxAttributeValues = 4096;
@@ -306,9 +306,17 @@ Status GssServerContext::Complete(gss_name_t source, gss_OID mech, OM_uint32 fla
   identity_.guest = false;
   identity_.attributes.clear();
   if (api->get_name_attribute != nullptr) {
-    for (const char* attribute : kAuthorizationAttributes) {
-      backend::NameAttribute read = ReadNameAttribute(api, source, attribute);
-      if (!read.values.empty()) identity_.attributes.push_back(std::move(read));
+    auto keep = [this](backend::NameAttribute read) {
+      if (read.values.empty()) return false;
+      identity_.attributes.push_back(std::move(read));
+      return true;
+    };
+    if (*package == Package::Kerberos) {
+      if (keep(ReadNameAttribute(api, source, kPacLogonInfo))) {
+        keep(ReadNameAttribute(api, source, kPacUpnDnsInfo));
+      }
+    } else if (*package == Package::NTLM) {
+      keep(ReadNameAttribute(api, source, kNtlmSids));
     }
   }
   return {};
