@@ -22,15 +22,21 @@ export function decodedLength(base64: string): number {
 export function decodeToken68(base64: string, maxBytes: number): Buffer {
   // Before decoding, so a huge header never costs a huge allocation.
   if (decodedLength(base64) > maxBytes) throw new HeaderFormatError('token-too-large', `limit ${maxBytes} bytes`);
-  if (!ALPHABET.test(base64)) {
-    throw new HeaderFormatError(/[-_]/.test(base64) ? 'base64url-alphabet' : 'invalid-character');
-  }
-  // Only the alphabet is left: anything else wrong is the placement or count of '='.
-  if (!PLACED_PADDING.test(base64) || base64.length % 4 !== 0) throw new HeaderFormatError('bad-padding');
+  if (base64.length === 0 || base64.length % 4 !== 0) throw formatProblem(base64);
+  // Buffer.from skips characters outside the alphabet and ignores stray bits, so the token is canonical exactly
+  // when encoding it again gives the header back: one pass each way, and the regular expressions only name what
+  // is wrong with a token that fails.
   const token = Buffer.from(base64, 'base64');
-  // Buffer.from ignores non-zero bits in the last character.
-  if (token.toString('base64') !== base64) throw new HeaderFormatError('non-canonical-base64');
+  if (token.toString('base64') !== base64) throw formatProblem(base64);
   return token;
+}
+
+/** What is wrong with base64 that does not round-trip: the alphabet, then the padding, else stray bits. */
+function formatProblem(base64: string): HeaderFormatError {
+  if (!ALPHABET.test(base64)) return new HeaderFormatError(/[-_]/.test(base64) ? 'base64url-alphabet' : 'invalid-character');
+  // Only the alphabet is left: a wrong length, or the placement or count of '='.
+  if (!PLACED_PADDING.test(base64) || base64.length % 4 !== 0) return new HeaderFormatError('bad-padding');
+  return new HeaderFormatError('non-canonical-base64');
 }
 
 /** Standard padded base64, the only spelling {@link decodeToken68} accepts. */
