@@ -26,6 +26,7 @@ const { buildLoadClient } = require('./lib/load-client');
 const { ensurePeers, KERBEROS_PEER_SERVER, PASSPORT_FLOOR_SERVER } = require('./lib/peers');
 const { cpuSeconds, processTree } = require('./lib/proc');
 const { spawnServer } = require('./lib/spawn-server');
+const { PROBE_ARGS, askProbe } = require('./lib/probe-ipc');
 const { summary } = require('./lib/stats');
 const { startApache } = require('./servers/apache');
 const { startOurs } = require('./servers/ours');
@@ -36,6 +37,8 @@ const DURATION = Number(process.env.BENCH_DURATION || 4);
 const ONLY = new Set((process.env.BENCH_ONLY || 'P1,P2,P2b,P3,P4,P5,P6').split(',').map((s) => s.trim()));
 const ABANDONED = Number(process.env.BENCH_ABANDONED || 100_000);
 const HANDSHAKE_TTL_S = 30; // passport-sspi's default handshakeTimeoutMs
+// P3's paced row: each connection pauses about this long between NTLM sign-ins (load_client --think).
+const THINK_MS = 200;
 const PER_ADDRESS_LIMIT = 100; // maxPendingHandshakesPerAddress: what one client address may hold pending
 const RESULTS_JSON = path.join(__dirname, 'results', 'results.json');
 
@@ -131,27 +134,33 @@ async function ntlmOverHttp(ctx) {
 
 async function loopDelayUnderNtlm(ctx) {
   console.log('P3: event-loop delay during 200 concurrent NTLM handshakes');
-  const server = await ours(ctx, 'p3-ours', { ntlm: true, probe: true });
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    await server.probe('reset');
-    const load = await loadRun(ctx, server, {
-      mode: 'ntlm',
-      connections: 200,
-      warmup: 0,
-      // 200 users on 20 hosts: one address may hold only maxPendingHandshakesPerAddress (100) handshakes.
-      extra: ['--scheme', 'NTLM', '--user', NTLM_USER, '--password', NTLM_PASSWORD, '--sources', '20'],
-    });
-    const probe = await server.probe('read');
-    samples.push({ ...load, loopDelayMs: probe.loopDelayMs });
-    console.log(`  run ${i + 1}: loop p99 ${probe.loopDelayMs.p99.toFixed(2)} ms, max ${probe.loopDelayMs.max.toFixed(1)} ms, ${load.rate.toFixed(0)} logins/s`);
-  }
-  return {
-    connections: 200,
-    p99Ms: summary(samples.map((s) => s.loopDelayMs.p99)),
-    maxMs: summary(samples.map((s) => s.loopDelayMs.max)),
-    rate: summary(samples.map((s) => s.rate)),
+  // 200 users on 20 hosts: one address may hold only maxPendingHandshakesPerAddress (100) handshakes.
+  const ntlm = ['--scheme', 'NTLM', '--user', NTLM_USER, '--password', NTLM_PASSWORD, '--sources', '20'];
+  const ntlmServer = await ours(ctx, 'p3-ours', { ntlm: true, probe: true });
+  // The same 200 connections three ways: signing in back to back (the server saturated), signing in every
+  // THINK_MS or so (the server busy, not saturated), and plain Express saturated by plain GETs: what a saturated
+  // event loop shows without any sign-in at all.
+  const rows = {
+    'examples/express, NTLM back to back': { server: ntlmServer, mode: 'ntlm', extra: ntlm },
+    [`examples/express, NTLM every ${THINK_MS} ms per connection`]: { server: ntlmServer, mode: 'ntlm', extra: [...ntlm, '--think', String(THINK_MS)] },
+    'plain Express, plain GETs back to back': { server: await plainExpress(ctx, { probe: true }), mode: 'noauth', extra: [] },
   };
+  const samples = Object.fromEntries(Object.keys(rows).map((name) => [name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, { server, mode, extra }] of Object.entries(rows)) {
+      await server.probe('reset');
+      const load = await loadRun(ctx, server, { mode, connections: 200, warmup: 0, extra });
+      const probe = await server.probe('read');
+      samples[name].push({ ...load, loopDelayMs: probe.loopDelayMs });
+      console.log(`  run ${i + 1} ${name}: loop p99 ${probe.loopDelayMs.p99.toFixed(2)} ms, max ${probe.loopDelayMs.max.toFixed(1)} ms, ${load.rate.toFixed(0)}/s`);
+    }
+  }
+  const summarise = (runs) => ({
+    p99Ms: summary(runs.map((s) => s.loopDelayMs.p99)),
+    maxMs: summary(runs.map((s) => s.loopDelayMs.max)),
+    rate: summary(runs.map((s) => s.rate)),
+  });
+  return { connections: 200, thinkMs: THINK_MS, rows: Object.fromEntries(Object.entries(samples).map(([name, runs]) => [name, summarise(runs)])) };
 }
 
 async function sessionRequests(ctx) {
@@ -291,22 +300,23 @@ async function peer(ctx, name) {
   return nodeServer(ctx, 'npm kerberos strategy', KERBEROS_PEER_SERVER, { ...ctx.baseEnv, KRB5RCACHEDIR: rcache });
 }
 
-function plainExpress(ctx) {
-  return nodeServer(ctx, 'plain Express', path.join(__dirname, 'servers', 'plain-express.js'), process.env);
+function plainExpress(ctx, { probe = false } = {}) {
+  return nodeServer(ctx, 'plain Express', path.join(__dirname, 'servers', 'plain-express.js'), process.env, { probe });
 }
 
-/** A Node server script that reads PORT and HOST and prints "listening" when it does. */
-async function nodeServer(ctx, name, script, env) {
+/** A Node server script that reads PORT and HOST and prints "listening" when it does; `probe` as for ours. */
+async function nodeServer(ctx, name, script, env, { probe = false } = {}) {
   const port = await freePort();
   const server = await spawnServer({
     name,
     command: process.execPath,
-    args: [script],
+    args: [...(probe ? PROBE_ARGS : []), script],
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     ready: /listening/,
+    ipc: probe,
   });
   ctx.stops.push(() => server.stop());
-  return { ...server, port, pids: () => processTree(server.pid) };
+  return { ...server, port, pids: () => processTree(server.pid), probe: (message) => askProbe(server.child, message) };
 }
 
 async function apache(ctx, name, mode) {

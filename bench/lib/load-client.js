@@ -32,7 +32,7 @@ function buildLoadClient(dir, options = {}) {
   if (missing.length) {
     throw new Error(`load client: the krb5 GSSAPI headers are missing (${missing.join(', ')}); install libkrb5-dev`);
   }
-  const args = ['-O2', '-Wall', '-pthread', '-o', out, SOURCE, '-lgssapi_krb5', '-lkrb5'];
+  const args = ['-O2', '-Wall', '-pthread', '-o', out, SOURCE, '-lgssapi_krb5', '-lkrb5', '-lm'];
   const build = spawnSync(cc, args, { encoding: 'utf8' });
   if (build.error || build.status !== 0) {
     const why = (build.stderr || build.error?.message || '').trim();

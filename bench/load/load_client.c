@@ -22,6 +22,8 @@
  *             connection with no Authorization and no cookie (a server with persistAuthentication, IIS's
  *             authPersistNonNTLM); a reconnect signs in again.
  *   noauth    plain GET --path.
+ *   --think MS (kerberos, ntlm): after each login the connection waits MS ms, +-50% at random: users who
+ *             sign in now and then instead of a closed loop that keeps the server saturated.
  *   --sources N: connection i binds source address 127.0.0.(2 + i % N), i.e. N distinct clients (servers limit
  *             pending handshakes per client address; 1-250).
  *   abandon   --count N NTLM handshakes abandoned after the CHALLENGE (the connection is closed and a new
@@ -49,6 +51,7 @@
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
 #include <krb5.h>
+#include <math.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -77,6 +80,7 @@ static enum mode mode = M_KERBEROS;
 static const char *host = "127.0.0.1", *path = "/me", *cookie_path, *spn = "HTTP@localhost";
 static const char *scheme = NULL, *user, *password;
 static int port, connections = 1, hold, fresh_connection;
+static double think_ms; /* --think MS: pause after each login (kerberos, ntlm), uniform in [0.5, 1.5] x MS */
 static int sources; /* --sources N: connection i binds 127.0.0.(2 + i % N), as N distinct client hosts */
 static double duration = 5, warmup = 1;
 static long count;
@@ -207,6 +211,7 @@ typedef struct {
   long logins, requests, errors;
   uint32_t *lat_us;   /* latencies of the counted units, microseconds */
   size_t nlat, caplat;
+  unsigned int seed; /* --think's random pauses */
 } thread_t;
 
 static void record_error(thread_t *t) {
@@ -251,6 +256,14 @@ static void count_unit(thread_t *t, double start, double end, int is_login) {
   if (get_phase() != PHASE_MEASURE && mode != M_ABANDON) return;
   if (is_login) t->logins++;
   add_latency(t, end - start);
+}
+
+/* --think: a pause in [0.5, 1.5] x think_ms, per-thread random so connections do not move in step. */
+static void think(thread_t *t) {
+  if (think_ms <= 0) return;
+  double ms = think_ms * (0.5 + (double)rand_r(&t->seed) / RAND_MAX);
+  struct timespec pause = {(time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6)};
+  nanosleep(&pause, NULL);
 }
 
 /* ---- sockets ---- */
@@ -724,6 +737,7 @@ static void *worker(void *arg) {
       t->err[0] = 0;
       if (kerberos_login(t, path) == 0) count_unit(t, start, now(), 1);
       else { record_error(t); conn_close(&t->conn); }
+      think(t);
     }
     break;
   case M_NTLM:
@@ -733,6 +747,7 @@ static void *worker(void *arg) {
       t->err[0] = 0;
       if (ntlm_login(t) == 0) count_unit(t, start, now(), 1);
       else { record_error(t); conn_close(&t->conn); }
+      think(t);
     }
     break;
   case M_SESSION:
@@ -857,7 +872,7 @@ static void usage(void) {
   fputs("usage: load_client --mode kerberos|ntlm|session|connection|noauth|abandon --port P [--host 127.0.0.1] [--path /me]\n"
         "         [--connections C] [--duration S] [--warmup S] [--spn HTTP@localhost] [--scheme Negotiate|NTLM]\n"
         "         [--user 'DOMAIN\\user' --password PW] [--count N] [--hold] [--cookie-path /me] [--fresh-connection]\n"
-        "         [--sources N]\n",
+        "         [--sources N] [--think MS]\n",
         stderr);
   exit(2);
 }
@@ -872,6 +887,7 @@ int main(int argc, char **argv) {
       {"password", required_argument, 0, 'W'}, {"count", required_argument, 0, 'n'},
       {"cookie-path", required_argument, 0, 'C'}, {"hold", no_argument, 0, 'h'},
       {"fresh-connection", no_argument, 0, 'F'}, {"sources", required_argument, 0, 'A'},
+      {"think", required_argument, 0, 'T'},
       {"help", no_argument, 0, '?'},           {0, 0, 0, 0}};
   const char *mode_arg = NULL;
   int o;
@@ -893,12 +909,13 @@ int main(int argc, char **argv) {
     case 'h': hold = 1; break;
     case 'F': fresh_connection = 1; break;
     case 'A': sources = atoi(optarg); break;
+    case 'T': think_ms = atof(optarg); break;
     default: usage();
     }
   }
   if (optind != argc || !mode_arg) usage();
   int found = 0;
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < (int)(sizeof mode_names / sizeof *mode_names); i++)
     if (strcmp(mode_arg, mode_names[i]) == 0) { mode = (enum mode)i; found = 1; }
   if (!found) { fprintf(stderr, "load_client: unknown --mode '%s'\n", mode_arg); usage(); }
   if (port <= 0 || port > 65535) { fputs("load_client: --port is required (1-65535)\n", stderr); usage(); }
@@ -953,6 +970,7 @@ int main(int argc, char **argv) {
     thread_t *t = &threads[i];
     t->index = i;
     t->conn.fd = -1;
+    t->seed = 0x9e3779b9u * (unsigned)(i + 1);
     t->target = target;
     if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION) t->cred = thread_krb5_cred(i);
     else if (needs_ntlm) t->cred = ntlm_cred();

@@ -5,10 +5,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnServer } = require('../lib/spawn-server');
 const { processTree } = require('../lib/proc');
+const { PROBE_ARGS, askProbe } = require('../lib/probe-ipc');
 
 const root = path.join(__dirname, '..', '..');
 const MAIN = path.join(root, 'examples', 'express', 'dist', 'main.js');
-const PROBE = path.join(root, 'bench', 'lib', 'probe.js');
 
 /**
  * @param {{ dir: string, port: number, env: NodeJS.ProcessEnv, workers?: number, probe?: boolean, session?: boolean, persist?: boolean, ntlm?: boolean }} options
@@ -20,7 +20,7 @@ async function startOurs({ dir, port, env, workers = 1, probe = false, session =
   const server = await spawnServer({
     name: 'examples/express',
     command: process.execPath,
-    args: [...(probe ? ['--expose-gc', '-r', PROBE] : []), MAIN],
+    args: [...(probe ? PROBE_ARGS : []), MAIN],
     env: {
       ...env,
       PORT: String(port),
@@ -38,11 +38,7 @@ async function startOurs({ dir, port, env, workers = 1, probe = false, session =
     ...server,
     pids: () => processTree(server.pid),
     /** Sends 'reset' or 'read' to the probe and resolves with its answer. */
-    probe: (message) =>
-      new Promise((resolve) => {
-        server.child.once('message', resolve);
-        server.child.send(message);
-      }),
+    probe: (message) => askProbe(server.child, message),
   };
 }
 
