@@ -139,8 +139,9 @@ async function loopDelayUnderNtlm(ctx) {
   const ntlmServer = await ours(ctx, 'p3-ours', { ntlm: true, probe: true });
   // The same 200 connections three ways: signing in back to back (the server saturated), signing in every
   // THINK_MS or so (the server busy, not saturated), and plain Express saturated by plain GETs: what a saturated
-  // event loop shows without any sign-in at all.
+  // event loop shows without any sign-in at all. Idle is the histogram's floor: it records the whole timer period.
   const rows = {
+    'examples/express, idle': { server: ntlmServer, mode: 'idle' },
     'examples/express, NTLM back to back': { server: ntlmServer, mode: 'ntlm', extra: ntlm },
     [`examples/express, NTLM every ${THINK_MS} ms per connection`]: { server: ntlmServer, mode: 'ntlm', extra: [...ntlm, '--think', String(THINK_MS)] },
     'plain Express, plain GETs back to back': { server: await plainExpress(ctx, { probe: true }), mode: 'noauth', extra: [] },
@@ -149,7 +150,7 @@ async function loopDelayUnderNtlm(ctx) {
   for (let i = 0; i < RUNS; i++) {
     for (const [name, { server, mode, extra }] of Object.entries(rows)) {
       await server.probe('reset');
-      const load = await loadRun(ctx, server, { mode, connections: 200, warmup: 0, extra });
+      const load = mode === 'idle' ? await idleFor(DURATION) : await loadRun(ctx, server, { mode, connections: 200, warmup: 0, extra });
       const probe = await server.probe('read');
       samples[name].push({ ...load, loopDelayMs: probe.loopDelayMs });
       console.log(`  run ${i + 1} ${name}: loop p99 ${probe.loopDelayMs.p99.toFixed(2)} ms, max ${probe.loopDelayMs.max.toFixed(1)} ms, ${load.rate.toFixed(0)}/s`);
@@ -161,6 +162,12 @@ async function loopDelayUnderNtlm(ctx) {
     rate: summary(runs.map((s) => s.rate)),
   });
   return { connections: 200, thinkMs: THINK_MS, rows: Object.fromEntries(Object.entries(samples).map(([name, runs]) => [name, summarise(runs)])) };
+}
+
+/** No load for `seconds`: what the probe's histogram reads on a quiet server. */
+async function idleFor(seconds) {
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return { rate: 0 };
 }
 
 async function sessionRequests(ctx) {

@@ -135,7 +135,7 @@ function p3(P3, verdicts) {
   // Results from before the paced and plain rows had one row, at the top level.
   const rows = P3.rows ?? { 'examples/express, NTLM back to back': P3 };
   for (const [name, row] of Object.entries(rows)) {
-    if (name.startsWith('plain')) continue;
+    if (name.startsWith('plain') || name.endsWith(', idle')) continue;
     verdicts.push({ target: `P3 event-loop delay p99 < 2 ms during 200 concurrent NTLM handshakes (${name.replace('examples/express, ', '')})`, measured: `${fx(row.p99Ms.median)} ms`, met: row.p99Ms.median < 2 });
   }
   return [
@@ -144,7 +144,8 @@ function p3(P3, verdicts) {
     `${P3.connections} connections against examples/express (NTLM from 20 source addresses), the delay measured inside the server (perf_hooks monitorEventLoopDelay, 1 ms resolution, bench/lib/probe.js). ` +
       'Back to back, every connection starts its next handshake as soon as the last one ends: the server is saturated and each turn of the event loop serves every connection that is ready. ' +
       (P3.thinkMs ? `Paced, each connection waits about ${P3.thinkMs} ms (±50%) between sign-ins: 200 users signing in, the server busy but not saturated. ` : '') +
-      'Plain Express saturated by 200 connections of plain GETs shows what a saturated loop does without any sign-in.',
+      'Plain Express saturated by 200 connections of plain GETs shows what a saturated loop does without any sign-in. ' +
+      'The histogram records the whole period of its 1 ms timer, so an idle server reads about 1.1 ms (the idle row): the delay a request adds is the figure minus that.',
     '',
     '| load | p99 ms | max ms | logins (or requests)/s |',
     '|---|---:|---:|---:|',
