@@ -361,7 +361,8 @@ function machine() {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
-    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE || '4 (default)',
+    // The examples size their own pool unless it is set (support/example-shared/src/threadpool.ts).
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE || `unset: examples/express uses ${Math.max(1, os.availableParallelism() - 1)} thread(s) per process (cores left by the JS thread), the npm kerberos peer libuv's default 4`,
     krb5: version('krb5-config', ['--version']),
     apache: version('/usr/sbin/apache2', ['-v']),
     modAuthGssapi: version('dpkg-query', ['-W', '-f', '${Version}', 'libapache2-mod-auth-gssapi']),
