@@ -83,6 +83,9 @@ static int port, connections = 1, hold, fresh_connection;
 static double think_ms; /* --think MS: pause after each login (kerberos, ntlm), uniform in [0.5, 1.5] x MS */
 static int sources; /* --sources N: connection i binds 127.0.0.(2 + i % N), as N distinct client hosts */
 static double duration = 5, warmup = 1;
+
+/* The modes whose logins are Kerberos: each thread gets its own copy of the TGT. */
+static int kerberos_mode(void) { return mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION; }
 static long count;
 
 /* ---- shared state ---- */
@@ -947,7 +950,7 @@ int main(int argc, char **argv) {
     if (GSS_ERROR(gss_import_name(&minor, &tb, GSS_C_NT_HOSTBASED_SERVICE, &target)))
       fatal("gss_import_name('%s') failed", spn);
   }
-  if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION) {
+  if (kerberos_mode()) {
     static krb5_context keep_profile; /* never freed: keeps the parsed krb5.conf cached (see the top) */
     krb5_error_code kerr = krb5_init_context(&keep_profile);
     if (kerr) fatal("krb5_init_context failed (%d): is KRB5_CONFIG readable?", (int)kerr);
@@ -972,11 +975,11 @@ int main(int argc, char **argv) {
     t->conn.fd = -1;
     t->seed = 0x9e3779b9u * (unsigned)(i + 1);
     t->target = target;
-    if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION) t->cred = thread_krb5_cred(i);
+    if (kerberos_mode()) t->cred = thread_krb5_cred(i);
     else if (needs_ntlm) t->cred = ntlm_cred();
   }
   /* One login before the clock starts, so a setup problem fails fast with its reason. */
-  if (mode == M_KERBEROS || mode == M_SESSION || mode == M_CONNECTION || mode == M_NTLM) {
+  if (kerberos_mode() || mode == M_NTLM) {
     thread_t *t = &threads[0];
     int rc = mode == M_NTLM ? ntlm_login(t) : kerberos_login(t, mode == M_SESSION ? cookie_path : path);
     if (rc != 0) fatal("the first login failed: %s", t->err);
